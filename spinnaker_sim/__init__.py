@@ -1,0 +1,37 @@
+"""A SpiNNaker emulator as a PyNN backend: ``import spinnaker_sim as sim``.
+
+Runs PyNN (and sPyNNaker-style) scripts with SpiNNaker's fixed-point arithmetic, 1 ms ticks,
+ring-buffered delays and per-core partitioning, and says where the real machine would refuse
+a model.
+"""
+
+from pyNN import errors, random, space  # noqa: F401
+from pyNN.connectors import *  # noqa: F401,F403
+from pyNN.network import Network  # noqa: F401
+from pyNN.random import GSLRNG, NumpyRNG, RandomDistribution  # noqa: F401
+from pyNN.recording import *  # noqa: F401,F403
+from pyNN.space import Space  # noqa: F401
+from pyNN.standardmodels import StandardCellType
+
+from .errors import DelayTooLongError, MappingError, NotSetUpError, SpinnakerSimError  # noqa: F401
+from .pynn.control import (  # noqa: F401
+    end, get_current_time, get_max_delay, get_min_delay, get_time_step, initialize,
+    num_processes, rank, reset, run, run_for, run_until, set_number_of_neurons_per_core, setup,
+)
+from .pynn.populations import Assembly, Population, PopulationView  # noqa: F401
+from .pynn.procedural_api import connect, create, record, record_gsyn, record_v  # noqa: F401
+from .pynn.projections import Projection  # noqa: F401
+from .pynn.standardmodels import (  # noqa: F401
+    ACSource, AdditiveWeightDependence, DCSource, IF_cond_exp, IF_curr_alpha, IF_curr_delta,
+    IF_curr_exp, Izhikevich, MultiplicativeWeightDependence, NoisyCurrentSource, SpikePairRule,
+    SpikeSourceArray, SpikeSourcePoisson, StaticSynapse, STDPMechanism, StepCurrentSource,
+)
+
+__version__ = "0.1.0"
+
+
+def list_standard_models():
+    """The StandardCellType classes this backend runs."""
+    return [obj.__name__ for obj in globals().values()
+            if isinstance(obj, type) and issubclass(obj, StandardCellType)
+            and obj is not StandardCellType]

@@ -1,0 +1,175 @@
+"""The engine: owns the flat arrays of a mapped network and steps them tick by tick.
+
+It knows nothing of PyNN: the builder in ``mapping/`` fills a :class:`NetworkArrays`, the
+frontend asks for ticks, spikes and samples by atom index.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .tick_loop import N_COUNTERS, run_ticks
+
+SPIKE_BUFFER_MIN = 4096
+
+
+@dataclass
+class NetworkArrays:
+    """Everything the tick loop reads and writes, as numpy arrays (see the kernels' docs)."""
+
+    # per core (ordered by first atom)
+    core_kind: np.ndarray
+    core_lo: np.ndarray
+    core_hi: np.ndarray
+    core_ring_off: np.ndarray
+    core_depth: np.ndarray
+    core_shift: np.ndarray            # (cores, 2) weight left shift per synapse type
+    core_index_bits: np.ndarray
+    core_type_bits: np.ndarray
+    # per atom
+    params: np.ndarray                # (atoms, N_PARAMS), raw s16.15 / u0.32 or float64
+    state: np.ndarray                 # (atoms, N_STATE)
+    refrac_ticks: np.ndarray
+    ring: np.ndarray                  # uint16 (fixed) or float64
+    # delay-extension cores: first source atom and number of stages (0 for other cores)
+    de_source_lo: np.ndarray
+    de_stages: np.ndarray
+    # delivery groups: cores group_ptr[g]:group_ptr[g + 1] are delivered to by one thread
+    group_ptr: np.ndarray
+    # synaptic matrix: rows of key s are src_row_ptr[s]:src_row_ptr[s + 1], sorted by core
+    src_row_ptr: np.ndarray
+    row_core: np.ndarray
+    row_start: np.ndarray
+    row_rule: np.ndarray              # STDP rule of a plastic row, -1 for static rows
+    words: np.ndarray                 # uint32 packed synapses
+    float_weights: np.ndarray         # exact weights (float64 numerics only)
+    # plasticity
+    stdp_rules: np.ndarray
+    plastic_weights: np.ndarray
+    post_history: np.ndarray          # (atoms or 1, K) ticks of recent post spikes
+    # sources
+    seeds: np.ndarray                 # (cores, 4) uint64 mars_kiss64 state
+    rate_per_tick: np.ndarray
+    start_tick: np.ndarray
+    end_tick: np.ndarray
+    times_ptr: np.ndarray
+    times: np.ndarray
+    # spike history depth (1 + the longest delay-extension reach)
+    history_ticks: int = 1
+    fixed: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+class Engine:
+    """Steps a :class:`NetworkArrays`; keeps the initial state for ``reset()``."""
+
+    def __init__(self, net: NetworkArrays):
+        self.net = net
+        n_atoms = net.params.shape[0]
+        n_cores = net.core_kind.shape[0]
+        self.tick = 0
+        self._initial_state = net.state.copy()
+        self._initial_seeds = net.seeds.copy()
+        self._initial_plastic_weights = net.plastic_weights.copy()
+        self.counters = np.zeros((n_cores, N_COUNTERS), dtype=np.int64)
+        self.refrac = np.zeros(n_atoms, dtype=np.int32)
+        self.ticks_to_next = -np.ones(n_atoms)
+        self.next_index = net.times_ptr[:-1].copy()
+        n_rows = max(1, len(net.row_core))
+        self.last_pre_tick = -np.ones(n_rows, dtype=np.int64)
+        self.pre_trace = np.zeros(n_rows)
+        self.post_history_n = np.zeros(net.post_history.shape[0], dtype=np.int64)
+        n_keys = len(net.src_row_ptr) - 1
+        self.fired_ids = np.zeros(n_atoms, dtype=np.int64)
+        self.fired_count = np.zeros(n_atoms, dtype=np.int64)
+        self.n_fired = np.zeros(n_cores, dtype=np.int64)
+        self.hist_ids = np.zeros((net.history_ticks, n_keys), dtype=np.int64)
+        self.hist_count = np.zeros((net.history_ticks, n_keys), dtype=np.int64)
+        self.hist_n = np.zeros(net.history_ticks, dtype=np.int64)
+        # recording set-up (filled by set_recording)
+        self.rec_columns = -np.ones((3, n_atoms), dtype=np.int64)
+        self.core_rec_interval = np.zeros(n_cores, dtype=np.int64)
+        self.spike_recorded = np.zeros(n_atoms, dtype=np.uint8)
+        self.spike_buffer = np.zeros((max(SPIKE_BUFFER_MIN, 2 * n_atoms), 3), dtype=np.int64)
+        self.spike_buffer_n = np.zeros(1, dtype=np.int64)
+        self.cs_column = -np.ones(n_atoms, dtype=np.int64)
+
+    @property
+    def n_atoms(self) -> int:
+        return self.net.params.shape[0]
+
+    def set_recording(self, rec_columns: np.ndarray, core_interval: np.ndarray,
+                      spike_recorded: np.ndarray) -> None:
+        """Which atoms record which analog variable (column index or -1), per-core sampling
+        interval in ticks (0: none), and which atoms record spikes."""
+        self.rec_columns = rec_columns
+        self.core_rec_interval = core_interval
+        self.spike_recorded = spike_recorded
+
+    def run(self, n_ticks: int, cs_values: np.ndarray | None = None,
+            cs_column: np.ndarray | None = None):
+        """Run `n_ticks`; return (spikes, samples, first_rows).
+
+        spikes: (k, 3) int array of (tick, atom, count); samples: (3, rows, columns) array of
+        the analog variables sampled during these ticks (raw); first_rows: per core, the sample
+        index of row 0 (``tick // interval``).
+        """
+        net = self.net
+        t0 = self.tick
+        if cs_values is None:
+            cs_values = np.zeros((n_ticks, 1), dtype=net.state.dtype)
+            cs_column = self.cs_column
+        intervals = self.core_rec_interval
+        first_rows = np.zeros_like(intervals)
+        active = intervals > 0
+        first_rows[active] = -(-t0 // intervals[active])
+        last_rows = np.zeros_like(intervals)
+        last_rows[active] = -(-(t0 + n_ticks) // intervals[active])
+        n_rows = int((last_rows - first_rows).max()) if active.any() else 0
+        n_columns = int(self.rec_columns.max()) + 1
+        samples = np.zeros((3, n_rows, max(1, n_columns)), dtype=net.state.dtype)
+        cores = (net.core_kind, net.core_lo, net.core_hi, net.core_ring_off, net.core_depth,
+                 net.core_shift, net.core_index_bits, net.core_type_bits, intervals,
+                 self.counters, net.de_source_lo, net.de_stages, net.group_ptr)
+        neurons = (net.params, net.state, self.refrac, net.refrac_ticks, net.ring)
+        synapses = (net.src_row_ptr, net.row_core, net.row_start, net.row_rule, net.words,
+                    net.float_weights)
+        plasticity = (net.stdp_rules, net.plastic_weights, self.last_pre_tick, self.pre_trace,
+                      net.post_history, self.post_history_n)
+        sources = (net.seeds, net.rate_per_tick, net.start_tick, net.end_tick,
+                   self.ticks_to_next, net.times_ptr, net.times, self.next_index)
+        spikes = (self.fired_ids, self.fired_count, self.n_fired, self.hist_ids, self.hist_count,
+                  self.hist_n)
+        self.spike_buffer_n[0] = 0
+        chunks = []
+        t = t0
+        while t < t0 + n_ticks:
+            recording = (self.rec_columns, samples, first_rows, self.spike_recorded,
+                         self.spike_buffer, self.spike_buffer_n)
+            currents = (cs_values[t - t0:], cs_column)
+            t = run_ticks(t, t0 + n_ticks - t, cores, neurons, synapses, plasticity, sources,
+                          currents, recording, spikes)
+            if t < t0 + n_ticks:  # the spike buffer is full: keep it, start a bigger one
+                chunks.append(self.spike_buffer[:self.spike_buffer_n[0]].copy())
+                self.spike_buffer = np.zeros((2 * len(self.spike_buffer), 3), dtype=np.int64)
+                self.spike_buffer_n[0] = 0
+        chunks.append(self.spike_buffer[:self.spike_buffer_n[0]].copy())
+        self.tick = t0 + n_ticks
+        return np.concatenate(chunks), samples, first_rows
+
+    def reset(self) -> None:
+        """Back to tick 0 with the initial state (parameters and recording set-up are kept)."""
+        net = self.net
+        self.tick = 0
+        net.state[:] = self._initial_state
+        net.seeds[:] = self._initial_seeds
+        net.plastic_weights[:] = self._initial_plastic_weights
+        net.ring[:] = 0
+        self.refrac[:] = 0
+        self.ticks_to_next[:] = -1
+        self.next_index[:] = net.times_ptr[:-1]
+        self.last_pre_tick[:] = -1
+        self.pre_trace[:] = 0
+        self.post_history_n[:] = 0
+        self.hist_n[:] = 0
+        self.counters[:] = 0

@@ -1,0 +1,132 @@
+"""SpiNNaker number formats, and arithmetic that is generic over the two numerics modes.
+
+State and parameters are ``accum`` (s16.15: raw int, 15 fractional bits); synaptic decays and
+init factors are u0.32 multiplied with truncation. In ``numerics="float64"`` the same kernels run
+on float64 arrays holding real values: every helper below dispatches on the array dtype at
+compile time (numba ``overload``), so one kernel source serves both modes.
+"""
+
+import numpy as np
+from numba import types
+from numba.extending import overload
+
+ACCUM_FRACTIONAL_BITS = 15
+ACCUM_ONE = 1 << ACCUM_FRACTIONAL_BITS
+U032_ONE = 1 << 32
+ACCUM_MAX = (1 << 31) - 1
+ACCUM_MIN = -(1 << 31)
+
+
+def to_accum(values) -> np.ndarray:
+    """Real values -> raw s16.15 (round to nearest, saturate), as sPyNNaker writes parameters."""
+    raw = np.rint(np.asarray(values, dtype=np.float64) * ACCUM_ONE)
+    return np.clip(raw, ACCUM_MIN, ACCUM_MAX).astype(np.int64)
+
+
+def to_u032(values) -> np.ndarray:
+    """Real values in [0, 1) -> raw u0.32 (round to nearest, saturate at the largest value)."""
+    raw = np.rint(np.asarray(values, dtype=np.float64) * U032_ONE)
+    return np.clip(raw, 0, U032_ONE - 1).astype(np.int64)
+
+
+def from_accum(raw) -> np.ndarray:
+    """Raw s16.15 -> real values."""
+    return np.asarray(raw, dtype=np.float64) / ACCUM_ONE
+
+
+def encode(values, fixed: bool, kind: str = "accum") -> np.ndarray:
+    """Real parameter values in the representation of the numerics mode (`kind` accum or u032)."""
+    if not fixed:
+        return np.asarray(values, dtype=np.float64).copy()
+    return to_accum(values) if kind == "accum" else to_u032(values)
+
+
+def decode(values, fixed: bool) -> np.ndarray:
+    """State values of either numerics mode -> real values."""
+    return from_accum(values) if fixed else np.asarray(values, dtype=np.float64)
+
+
+# ---- kernels' arithmetic: stubs for Python, overloads for numba ---------------------------------
+
+def accum_mul(a, b):
+    """s16.15 x s16.15 (truncating, as the ARM's accum multiply) or a plain product."""
+    raise NotImplementedError
+
+
+def u032_mul(x, d):
+    """s16.15 x u0.32 (truncating; decays and init factors) or a plain product."""
+    raise NotImplementedError
+
+
+def accum_shift_right(x, n):
+    """Arithmetic shift of a raw accum (conductance scaling), or a division by 2**n."""
+    raise NotImplementedError
+
+
+def ring_to_input(w, shift):
+    """A ring-buffer entry (16-bit weight sum) -> s16.15 input, or the float sum unchanged."""
+    raise NotImplementedError
+
+
+def accum_div(a, b):
+    """a / b as sPyNNaker's ``kdivk`` on raw accums, or a plain division."""
+    raise NotImplementedError
+
+
+def halve(x):
+    """x / 2 (an arithmetic shift on raw accums)."""
+    raise NotImplementedError
+
+
+def constant(value, like):
+    """The real `value` in the numerics of `like` (raw s16.15 for integers)."""
+    raise NotImplementedError
+
+
+@overload(accum_mul, jit_options={"cache": True})
+def _accum_mul(a, b):
+    if isinstance(a, types.Integer):
+        return lambda a, b: (a * b) >> 15
+    return lambda a, b: a * b
+
+
+@overload(u032_mul, jit_options={"cache": True})
+def _u032_mul(x, d):
+    if isinstance(x, types.Integer):
+        return lambda x, d: (x * d) >> 32
+    return lambda x, d: x * d
+
+
+@overload(accum_shift_right, jit_options={"cache": True})
+def _accum_shift_right(x, n):
+    if isinstance(x, types.Integer):
+        return lambda x, n: x >> n
+    return lambda x, n: x / (1 << n)
+
+
+@overload(ring_to_input, jit_options={"cache": True})
+def _ring_to_input(w, shift):
+    if isinstance(w, types.Integer):
+        return lambda w, shift: np.int64(w) << shift
+    return lambda w, shift: w
+
+
+@overload(accum_div, jit_options={"cache": True})
+def _accum_div(a, b):
+    if isinstance(a, types.Integer):
+        return lambda a, b: (a << 15) // b
+    return lambda a, b: a / b
+
+
+@overload(halve, jit_options={"cache": True})
+def _halve(x):
+    if isinstance(x, types.Integer):
+        return lambda x: x >> 1
+    return lambda x: x * 0.5
+
+
+@overload(constant, jit_options={"cache": True})
+def _constant(value, like):
+    if isinstance(like, types.Integer):
+        return lambda value, like: np.int64(np.rint(value * 32768.0))
+    return lambda value, like: np.float64(value)

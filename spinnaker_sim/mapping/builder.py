@@ -1,0 +1,311 @@
+"""Build the engine's arrays from a partitioned model: atoms, cores, rings, rows, sources.
+
+The frontend hands over plain descriptions (:class:`PopulationModel`, :class:`ProjectionModel`)
+and the slices the partitioner chose; this module decides keys, ring-buffer layouts, weight
+shifts and delay-extension cores, and packs the synaptic matrix.
+"""
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..engine import layout as L
+from ..engine.engine import NetworkArrays
+from ..engine.synapses import N_STDP_PARAMS
+from .neuron_parameters import (
+    encode_parameters, encode_state, refractory_ticks, weight_scale,
+)
+from .profiles import bits_for, delay_stage
+from .synaptic_matrix import Synapses, build_matrix
+from .weight_scaling import IncomingSynapses, expected_max_weight, left_shift_for, quantise
+
+POST_HISTORY_SPIKES = 16
+NEVER = np.iinfo(np.int64).max // 4
+
+
+@dataclass
+class PopulationModel:
+    """One population as the builder needs it (PyNN names and units)."""
+
+    label: str
+    kind: int
+    size: int
+    parameters: dict
+    initial_values: dict
+    slices: list
+    ring_buffer_depth: int = 16
+    spike_times: list | None = None     # per atom, ms (SpikeSourceArray / injector)
+    spikes_per_second: float = 30.0
+    ring_buffer_sigma: float = 5.0
+
+
+@dataclass
+class ProjectionModel:
+    label: str
+    pre: int
+    post: int
+    pre_index: np.ndarray
+    post_index: np.ndarray
+    weight: np.ndarray
+    delay_ticks: np.ndarray
+    receptor: int
+    stdp: tuple | None = None  # (tau_plus, tau_minus, A_plus, A_minus, w_min, w_max, dependence)
+
+
+@dataclass
+class BuiltNetwork:
+    arrays: NetworkArrays
+    atom_offset: np.ndarray             # first atom of each population
+    population_cores: list              # core numbers of each population
+    shifts: np.ndarray                  # (populations, 2)
+    synapse_position: list              # per projection: word position of each connection
+    weight_to_real: list                # per projection: factor from stored units to PyNN
+    row_storage_words: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+def _source_rate(pop: PopulationModel) -> float:
+    if pop.kind == L.SPIKE_SOURCE_POISSON:
+        return float(np.max(pop.parameters["rate"])) if pop.size else 0.0
+    return pop.spikes_per_second
+
+
+def _shifts(pops, projs, scaled, dt):
+    shifts = np.zeros((len(pops), 2), dtype=np.int64)
+    for p, pop in enumerate(pops):
+        for receptor in (0, 1):
+            incoming = [
+                IncomingSynapses(scaled[j], int(np.bincount(prj.post_index).max())
+                                 if prj.post_index.size else 0, _source_rate(pops[prj.pre]))
+                for j, prj in enumerate(projs) if prj.post == p and prj.receptor == receptor]
+            if prj_stdp := [prj for prj in projs if prj.post == p and prj.receptor == receptor
+                            and prj.stdp is not None]:
+                w_max = max(prj.stdp[5] * np.max(weight_scale(
+                    pop.kind, receptor, pop.parameters, np.arange(pop.size))) for prj in prj_stdp)
+                incoming.append(IncomingSynapses(np.array([w_max]), 1, 1000.0 / dt))
+            biggest = expected_max_weight(incoming, dt, pop.ring_buffer_sigma)
+            shifts[p, receptor] = left_shift_for(biggest)
+    return shifts
+
+
+def build_network(pops: list, projs: list, dt: float, fixed: bool, seed: int,
+                  n_groups: int) -> BuiltNetwork:
+    """Lay out atoms, cores, rings and synaptic rows for the engine."""
+    sizes = np.array([p.size for p in pops], dtype=np.int64)
+    atom_offset = np.zeros(len(pops), dtype=np.int64)
+    np.cumsum(sizes[:-1], out=atom_offset[1:])
+    n_atoms = int(sizes.sum())
+
+    # cores of real atoms, in atom order
+    core_pop, core_lo, core_hi = [], [], []
+    for p, pop in enumerate(pops):
+        for lo, hi in pop.slices:
+            core_pop.append(p)
+            core_lo.append(atom_offset[p] + lo)
+            core_hi.append(atom_offset[p] + hi)
+    population_cores = [[c for c, q in enumerate(core_pop) if q == p] for p in range(len(pops))]
+
+    # delay-extension cores: one per slice of a sender whose delays exceed the ring
+    stages = {}
+    for prj in projs:
+        stage, _ = delay_stage(prj.delay_ticks, pops[prj.post].ring_buffer_depth)
+        if stage.size and stage.max() > 0:
+            key = (prj.pre, pops[prj.post].ring_buffer_depth)
+            stages[key] = max(stages.get(key, 0), int(stage.max()))
+    de_first_key = {}
+    n_keys = n_atoms
+    de_cores = []
+    for (pre, depth), n_stages in sorted(stages.items()):
+        for lo, hi in pops[pre].slices:
+            de_first_key[(pre, depth, lo)] = n_keys
+            de_cores.append((n_keys, n_keys + (hi - lo) * n_stages, depth, atom_offset[pre] + lo,
+                             n_stages))
+            n_keys += (hi - lo) * n_stages
+    n_cores = len(core_pop) + len(de_cores)
+
+    kind = np.array([pops[p].kind for p in core_pop] + [L.DELAY_EXTENSION] * len(de_cores),
+                    dtype=np.int64)
+    lo = np.array(core_lo + [c[0] for c in de_cores], dtype=np.int64)
+    hi = np.array(core_hi + [c[1] for c in de_cores], dtype=np.int64)
+    depth = np.array([pops[p].ring_buffer_depth for p in core_pop] + [c[2] for c in de_cores],
+                     dtype=np.int64)
+    de_source_lo = np.zeros(n_cores, dtype=np.int64)
+    de_stages = np.zeros(n_cores, dtype=np.int64)
+    for i, c in enumerate(de_cores):
+        de_source_lo[len(core_pop) + i] = c[3]
+        de_stages[len(core_pop) + i] = c[4]
+    is_neuron = kind < L.N_NEURON_KINDS
+    index_bits = np.array([bits_for(h - l) for l, h in zip(lo, hi)], dtype=np.int64)
+    type_bits = np.ones(n_cores, dtype=np.int64)
+    ring_size = np.where(is_neuron, depth * 2 * (hi - lo), 0)
+    ring_off = np.zeros(n_cores, dtype=np.int64)
+    np.cumsum(ring_size[:-1], out=ring_off[1:])
+
+    # weights: scaled magnitudes, then the shift per (population, synapse type)
+    scaled = [np.abs(np.asarray(prj.weight, float)) * weight_scale(
+        pops[prj.post].kind, prj.receptor, pops[prj.post].parameters, prj.post_index)
+        for prj in projs]
+    shifts = _shifts(pops, projs, scaled, dt)
+    core_shift = np.zeros((n_cores, 2), dtype=np.int64)
+    for p, cores in enumerate(population_cores):
+        core_shift[cores] = shifts[p]
+
+    # synapses -> rows
+    atom_core = np.repeat(np.arange(len(core_pop)), np.array(core_hi) - np.array(core_lo))
+    parts = []
+    rules = []
+    weight_to_real = []
+    for j, prj in enumerate(projs):
+        post_pop = pops[prj.post]
+        post_atom = atom_offset[prj.post] + prj.post_index
+        core = atom_core[post_atom] if post_atom.size else post_atom
+        stage, remaining = delay_stage(prj.delay_ticks, post_pop.ring_buffer_depth)
+        key = atom_offset[prj.pre] + prj.pre_index
+        if stage.size and stage.max() > 0:
+            key = _delayed_keys(key, stage, prj, pops, atom_offset, de_first_key)
+        shift = shifts[prj.post, prj.receptor]
+        w16 = quantise(scaled[j], shift)
+        _warn_if_rounded_to_zero(prj, scaled[j], w16, shift)
+        unit = 2.0 ** (shift - 15)
+        weight_to_real.append(unit)
+        rule = -1
+        if prj.stdp is not None:
+            rule = len(rules)
+            rules.append(_stdp_row(prj.stdp, scaled[j], prj.weight, unit, fixed))
+        parts.append((key, core, np.full(key.size, j), post_atom - lo[core],
+                      np.full(key.size, prj.receptor), remaining & (post_pop.ring_buffer_depth - 1),
+                      w16, scaled[j] if not fixed else w16.astype(float), rule))
+    def column(i, dtype):
+        if not parts:
+            return np.zeros(0, dtype)
+        return np.concatenate([np.asarray(part[i], dtype) for part in parts])
+    syn = Synapses(key=column(0, np.int64), core=column(1, np.int64),
+                   projection=column(2, np.int64), index=column(3, np.int64),
+                   synapse_type=column(4, np.int64), delay_field=column(5, np.int64),
+                   weight16=column(6, np.uint32), weight=column(7, float))
+    matrix = build_matrix(syn, n_keys, index_bits, type_bits)
+    projection_rule = np.array([pt[8] for pt in parts], dtype=np.int64)
+    row_rule = projection_rule[matrix.row_projection] if parts else np.zeros(0, np.int64)
+    position = np.empty(matrix.order.size, dtype=np.int64)
+    position[matrix.order] = np.arange(matrix.order.size)
+    bounds = np.cumsum([0] + [prj.pre_index.size for prj in projs])
+    synapse_position = [position[bounds[j]:bounds[j + 1]] for j in range(len(projs))]
+    weights_sorted = syn.weight[matrix.order]
+    any_plastic = bool(rules)
+
+    arrays = NetworkArrays(
+        core_kind=kind, core_lo=lo, core_hi=hi, core_ring_off=ring_off, core_depth=depth,
+        core_shift=core_shift, core_index_bits=index_bits, core_type_bits=type_bits,
+        params=np.zeros((n_atoms, L.N_PARAMS), dtype=np.int64 if fixed else float),
+        state=np.zeros((n_atoms, L.N_STATE), dtype=np.int64 if fixed else float),
+        refrac_ticks=np.zeros(n_atoms, dtype=np.int32),
+        ring=np.zeros(int(ring_size.sum()), dtype=np.uint16 if fixed else float),
+        de_source_lo=de_source_lo, de_stages=de_stages,
+        group_ptr=_delivery_groups(is_neuron, hi - lo, n_groups),
+        src_row_ptr=matrix.src_row_ptr, row_core=matrix.row_core, row_start=matrix.row_start,
+        row_rule=row_rule, words=matrix.words,
+        float_weights=weights_sorted if not fixed else np.zeros(1),
+        stdp_rules=np.array(rules, dtype=float).reshape(-1, N_STDP_PARAMS) if rules
+        else np.zeros((1, N_STDP_PARAMS)),
+        plastic_weights=weights_sorted.copy() if any_plastic else np.zeros(1),
+        post_history=np.zeros((n_atoms if any_plastic else 1, POST_HISTORY_SPIKES),
+                               dtype=np.int64),
+        seeds=_core_seeds(seed, n_cores),
+        rate_per_tick=np.zeros(n_atoms), start_tick=np.zeros(n_atoms, dtype=np.int64),
+        end_tick=np.full(n_atoms, NEVER, dtype=np.int64),
+        times_ptr=np.zeros(n_atoms + 1, dtype=np.int64), times=np.zeros(0, dtype=np.int64),
+        history_ticks=1 + max([c[2] * c[4] for c in de_cores], default=0),
+        fixed=fixed)
+    for p, pop in enumerate(pops):
+        write_population(arrays, pop, atom_offset[p], dt)
+    return BuiltNetwork(arrays, atom_offset, population_cores, shifts, synapse_position,
+                        weight_to_real)
+
+
+def write_population(arrays: NetworkArrays, pop: PopulationModel, offset: int, dt: float):
+    """(Re)write one population's parameters, initial state and source schedules."""
+    sl = slice(offset, offset + pop.size)
+    if pop.kind < L.N_NEURON_KINDS:
+        arrays.params[sl] = encode_parameters(pop.kind, pop.parameters, dt, arrays.fixed)
+        arrays.refrac_ticks[sl] = refractory_ticks(pop.parameters, dt, pop.size)
+        arrays.state[sl] = encode_state(pop.initial_values, pop.size, arrays.fixed)
+    elif pop.kind == L.SPIKE_SOURCE_POISSON:
+        write_poisson(arrays, pop, offset, dt)
+    else:
+        write_spike_times(arrays, offset, pop.size, pop.spike_times or [], dt)
+
+
+def write_poisson(arrays: NetworkArrays, pop: PopulationModel, offset: int, dt: float):
+    sl = slice(offset, offset + pop.size)
+    arrays.rate_per_tick[sl] = np.asarray(pop.parameters["rate"], float) * dt / 1000.0
+    start = np.rint(np.asarray(pop.parameters["start"], float) / dt)
+    duration = np.asarray(pop.parameters["duration"], float) / dt
+    arrays.start_tick[sl] = start.astype(np.int64)
+    end = np.where(np.isfinite(duration), start + np.rint(np.minimum(duration, NEVER / 2)), NEVER)
+    arrays.end_tick[sl] = end.astype(np.int64)
+
+
+def write_spike_times(arrays: NetworkArrays, offset: int, size: int, spike_times: list,
+                      dt: float):
+    """Replace atoms [offset, offset + size)'s spike schedules (times in ms -> ticks)."""
+    counts = np.diff(arrays.times_ptr)
+    old = [arrays.times[arrays.times_ptr[i]:arrays.times_ptr[i + 1]]
+           for i in range(len(counts))]
+    for a in range(size):
+        times = np.asarray(spike_times[a] if a < len(spike_times) else [], float)
+        old[offset + a] = np.sort(np.rint(times / dt).astype(np.int64))
+    counts = np.array([len(t) for t in old], dtype=np.int64)
+    arrays.times_ptr[0] = 0
+    np.cumsum(counts, out=arrays.times_ptr[1:])
+    arrays.times = np.concatenate(old) if old else np.zeros(0, np.int64)
+
+
+def _delayed_keys(key, stage, prj, pops, atom_offset, de_first_key):
+    """Keys of the delay-extension stage that re-sends each long-delay synapse's spikes."""
+    pre_pop = pops[prj.pre]
+    depth = pops[prj.post].ring_buffer_depth
+    key = key.copy()
+    for lo, hi in pre_pop.slices:
+        mask = (stage > 0) & (prj.pre_index >= lo) & (prj.pre_index < hi)
+        if mask.any():
+            first = de_first_key[(prj.pre, depth, lo)]
+            key[mask] = first + (stage[mask] - 1) * (hi - lo) + prj.pre_index[mask] - lo
+    return key
+
+
+def _stdp_row(stdp, scaled, weight, unit, fixed):
+    """An STDP rule row in the units of the stored weights."""
+    tau_plus, tau_minus, a_plus, a_minus, w_min, w_max, dependence = stdp
+    scale = (scaled.max() / np.abs(weight).max()) if np.abs(weight).max() > 0 else 1.0
+    to_stored = scale / unit if fixed else scale
+    return [tau_plus, tau_minus, a_plus, a_minus, w_min * to_stored, w_max * to_stored,
+            dependence]
+
+
+def _warn_if_rounded_to_zero(prj, scaled, w16, shift):
+    lost = (scaled > 0) & (w16 == 0)
+    if lost.any():
+        warnings.warn(
+            f"Projection {prj.label!r}: {int(lost.sum())} non-zero weights round to 0 in 16-bit "
+            f"storage with ring-buffer left shift {shift} (smallest representable weight "
+            f"{2.0 ** (shift - 15):.3g}); larger weights onto the same population set the "
+            "shift — split the projections or scale the weights.")
+
+
+def _delivery_groups(is_neuron: np.ndarray, atoms: np.ndarray, n_groups: int) -> np.ndarray:
+    """Split the cores into up to `n_groups` contiguous groups of similar atom counts."""
+    n_cores = len(is_neuron)
+    weight = np.where(is_neuron, atoms, 0).astype(float)
+    total = weight.sum()
+    if total == 0 or n_groups <= 1:
+        return np.array([0, n_cores], dtype=np.int64)
+    cuts = np.searchsorted(np.cumsum(weight), total * np.arange(1, n_groups) / n_groups)
+    return np.unique(np.concatenate([[0], cuts + 1, [n_cores]])).clip(0, n_cores).astype(np.int64)
+
+
+def _core_seeds(seed: int, n_cores: int) -> np.ndarray:
+    """Four non-zero 32-bit KISS64 seed words per core, from the simulation seed."""
+    words = np.random.SeedSequence(seed).generate_state(4 * max(1, n_cores), dtype=np.uint32)
+    words = words.reshape(-1, 4).astype(np.uint64)
+    words[words == 0] = 1
+    return words[:n_cores].copy() if n_cores else np.zeros((0, 4), dtype=np.uint64)

@@ -1,0 +1,214 @@
+"""Connection building: vectorised fast paths for the common connectors, and PyNN's
+column-by-column path (with its 1-neuron mask bug fixed) for the rest.
+
+Each path yields (pre indices, post indices, {parameter: values}) arrays for a projection.
+"""
+
+from types import MethodType
+
+import numpy as np
+from pyNN import connectors
+from pyNN.parameters import LazyArray
+from pyNN.random import RandomDistribution
+
+
+def connect(projection):
+    """Connect `projection` with its connector; returns (pre, post, parameters)."""
+    connector = projection._connector
+    fast = FAST_PATHS.get(type(connector))
+    if fast is not None and _simple_parameters(connector, projection):
+        pre, post = fast(connector, projection)
+        return pre, post, _evaluate_parameters(connector, projection, pre, post)
+    return _generic(connector, projection)
+
+
+def _rng(connector):
+    return connectors._get_rng(getattr(connector, "rng", None))
+
+
+def _no_self(connector, projection, pre, post):
+    if getattr(connector, "allow_self_connections", True) is False and \
+            projection.pre == projection.post:
+        keep = pre != post
+        return pre[keep], post[keep]
+    return pre, post
+
+
+def _all_to_all(connector, projection):
+    n_pre, n_post = projection.pre.size, projection.post.size
+    post, pre = np.divmod(np.arange(n_pre * n_post), n_pre)
+    return _no_self(connector, projection, pre, post)
+
+
+def _one_to_one(connector, projection):
+    if projection.pre.size != projection.post.size:
+        raise connectors.errors.InvalidDimensionsError(
+            "OneToOneConnector needs pre and post populations of the same size, "
+            f"not {projection.pre.size} and {projection.post.size}.")
+    index = np.arange(projection.pre.size)
+    return index, index.copy()
+
+
+def _fixed_probability(connector, projection):
+    n_pre, n_post = projection.pre.size, projection.post.size
+    draws = _rng(connector).next(n_pre * n_post, "uniform", {"low": 0.0, "high": 1.0})
+    flat = np.flatnonzero(np.asarray(draws) < connector.p_connect)
+    post, pre = np.divmod(flat, n_pre)  # column-major, as PyNN connects post by post
+    return _no_self(connector, projection, pre, post)
+
+
+def _draw_number(connector, size):
+    if isinstance(connector.n, int):
+        return np.full(size, connector.n, dtype=np.int64)
+    return np.asarray(connector.n.next(size), dtype=np.int64)
+
+
+def _choose(rng, population, n, with_replacement):
+    if with_replacement:
+        picks = rng.next(n, "uniform_int", {"low": 0, "high": population.size}, mask=None)
+        return population[np.asarray(picks, dtype=np.int64)]
+    full, rest = divmod(n, population.size)
+    parts = [population] * full
+    if rest:
+        parts.append(rng.permutation(population)[:rest])
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _fixed_number(connector, projection, pre_side):
+    """FixedNumberPre (pre_side=True: n pre per post) or FixedNumberPost."""
+    rng = _rng(connector)
+    n_chosen, n_for = (projection.pre.size, projection.post.size) if pre_side else \
+        (projection.post.size, projection.pre.size)
+    numbers = _draw_number(connector, n_for)
+    chosen, owner = [], []
+    self_excluded = (not connector.allow_self_connections) and projection.pre == projection.post
+    everyone = np.arange(n_chosen)
+    for k in range(n_for):
+        candidates = everyone[everyone != k] if self_excluded else everyone
+        picks = _choose(rng, candidates, int(numbers[k]), connector.with_replacement)
+        chosen.append(picks)
+        owner.append(np.full(picks.size, k))
+    chosen = np.concatenate(chosen) if chosen else np.zeros(0, np.int64)
+    owner = np.concatenate(owner) if owner else np.zeros(0, np.int64)
+    return (chosen, owner) if pre_side else (owner, chosen)
+
+
+def _fixed_total_number(connector, projection):
+    n_pre, n_post = projection.pre.size, projection.post.size
+    if not connector.with_replacement and connector.n > n_pre * n_post:
+        raise connectors.errors.ConnectionError(
+            f"FixedTotalNumberConnector(n={connector.n}) without replacement needs at most "
+            f"{n_pre * n_post} connections for these populations.")
+    rng = _rng(connector)
+    if connector.with_replacement:
+        flat = np.asarray(rng.next(connector.n, "uniform_int",
+                                   {"low": 0, "high": n_pre * n_post}, mask=None), np.int64)
+    else:
+        flat = rng.permutation(np.arange(n_pre * n_post))[:connector.n]
+    pre, post = np.divmod(flat, n_post)
+    return _no_self(connector, projection, pre, post)
+
+
+def _array(connector, projection):
+    pre, post = np.nonzero(np.asarray(connector.array, dtype=bool))
+    return pre, post
+
+
+FAST_PATHS = {
+    connectors.AllToAllConnector: _all_to_all,
+    connectors.OneToOneConnector: _one_to_one,
+    connectors.FixedProbabilityConnector: _fixed_probability,
+    connectors.FixedNumberPreConnector: lambda c, p: _fixed_number(c, p, True),
+    connectors.FixedNumberPostConnector: lambda c, p: _fixed_number(c, p, False),
+    connectors.FixedTotalNumberConnector: _fixed_total_number,
+    connectors.ArrayConnector: _array,
+}
+
+
+def _simple_parameters(connector, projection) -> bool:
+    """Fast paths handle scalars, random distributions and full arrays (not distance maps)."""
+    for _, larr in projection.synapse_type.native_parameters.items():
+        base = larr.base_value
+        if callable(base) and not isinstance(base, RandomDistribution):
+            return False
+    return True
+
+
+def _evaluate_parameters(connector, projection, pre, post):
+    values = {}
+    space = projection.synapse_type.native_parameters
+    space.shape = (projection.pre.size, projection.post.size)
+    for name, larr in space.items():
+        base = larr.base_value
+        if isinstance(base, RandomDistribution):
+            drawn = LazyArray(np.asarray(base.next(pre.size), dtype=float))
+            drawn.operations = larr.operations
+            values[name] = np.asarray(drawn.evaluate(), dtype=float)
+        elif larr.is_homogeneous:
+            values[name] = np.full(pre.size, float(larr.evaluate(simplify=True)))
+        else:
+            values[name] = np.asarray(larr.evaluate(), dtype=float)[pre, post]
+    _check(connector, projection, values)
+    return values
+
+
+def _check(connector, projection, values):
+    syn = projection.synapse_type
+    if connector.safe and hasattr(syn, "parameter_checks"):
+        for name, check in syn.parameter_checks.items():
+            native = syn.translations[name]["translated_name"]
+            if native in values and values[native].size:
+                check(values[native], projection)
+
+
+def _generic(connector, projection):
+    """PyNN's own connect(), with column masks normalised so 1-neuron populations work."""
+    collected = []
+
+    def convergent_connect(presynaptic_indices, postsynaptic_index, location_selector=None,
+                           **parameters):
+        pre = np.atleast_1d(np.asarray(presynaptic_indices))
+        if pre.dtype == bool:
+            pre = np.flatnonzero(pre)
+        collected.append((pre.astype(np.int64), postsynaptic_index, parameters))
+
+    original = projection._convergent_connect
+    projection._convergent_connect = convergent_connect
+    connector._standard_connect = MethodType(_standard_connect_fixed, connector)
+    try:
+        connector.connect(projection)
+    finally:
+        del connector._standard_connect
+        projection._convergent_connect = original
+    pres, posts, params = [], [], {}
+    for pre, post, parameters in collected:
+        pres.append(pre)
+        posts.append(np.full(pre.size, post, dtype=np.int64))
+        for name, value in parameters.items():
+            params.setdefault(name, []).append(np.broadcast_to(np.asarray(value, float), pre.shape))
+    empty = np.zeros(0, dtype=np.int64)
+    return (np.concatenate(pres) if pres else empty, np.concatenate(posts) if posts else empty,
+            {name: np.concatenate(v) for name, v in params.items()})
+
+
+def _standard_connect_fixed(self, projection, connection_map_generator, distance_map=None):
+    """As pyNN.connectors.Connector._standard_connect, but a 0-d boolean mask (what numpy 2
+    gives for 1-neuron populations) is read as a plain bool instead of failing in nonzero()."""
+    def normalised(mask=None):
+        for source_mask in connection_map_generator(mask) if mask is not None \
+                else connection_map_generator():
+            if isinstance(source_mask, np.ndarray) and source_mask.ndim == 0:
+                source_mask = True if source_mask else np.zeros(0, dtype=np.int64)
+            yield source_mask
+    return connectors.Connector._standard_connect(self, projection, _Generator(normalised),
+                                                  distance_map)
+
+
+class _Generator:
+    """Callable with an optional mask, as _standard_connect expects its map generator."""
+
+    def __init__(self, function):
+        self.function = function
+
+    def __call__(self, mask=None):
+        return self.function(mask)

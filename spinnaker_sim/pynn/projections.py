@@ -1,0 +1,212 @@
+"""Projection: connections kept as flat arrays (pre index, post index, weight, delay, ...)."""
+
+import numpy as np
+from pyNN import common, errors
+from pyNN.space import Space
+
+from ..mapping.builder import ProjectionModel
+from . import simulator
+from .connect import connect
+from .standardmodels import STDPMechanism
+
+
+class Connection(common.Connection):
+    """One connection, as PyNN's ``Projection[i]`` returns it."""
+
+    def __init__(self, projection, i):
+        self.projection = projection
+        self.i = i
+
+    @property
+    def presynaptic_index(self):
+        return int(self.projection._pre[self.i])
+
+    @property
+    def postsynaptic_index(self):
+        return int(self.projection._post[self.i])
+
+    def __getattr__(self, name):
+        values = self.projection._attribute_values(name)
+        if values is None:
+            raise AttributeError(name)
+        return float(values[self.i])
+
+    def as_tuple(self, *attribute_names):
+        return tuple(getattr(self, name) for name in attribute_names)
+
+
+class Projection(common.Projection):
+    __doc__ = common.Projection.__doc__
+    _simulator = simulator
+
+    def __init__(self, presynaptic_population, postsynaptic_population, connector,
+                 synapse_type=None, source=None, receptor_type=None, space=Space(), label=None):
+        state = simulator.state
+        state.require_setup("Projection()")
+        for pop in (presynaptic_population, postsynaptic_population):
+            if not _belongs_to_current_simulation(pop):
+                raise errors.ConnectionError(
+                    f"Population {pop.label!r} belongs to an earlier setup(); create the "
+                    "populations again after the latest setup() before projecting between them.")
+        state.require_unbuilt("Adding a Projection")
+        super().__init__(presynaptic_population, postsynaptic_population, connector,
+                         synapse_type, source, receptor_type, space, label)
+        pre, post, parameters = connect(self)
+        self._pre = pre
+        self._post = post
+        self._values = {name: np.asarray(v, dtype=float) for name, v in parameters.items()}
+        state.projections.append(self)
+
+    def __len__(self):
+        return len(self._pre)
+
+    def __getitem__(self, i):
+        if isinstance(i, int):
+            if i < 0 or i >= len(self):
+                raise IndexError(f"connection index {i} out of range")
+            return Connection(self, i)
+        return [Connection(self, j) for j in range(len(self))[i]]
+
+    def _convergent_connect(self, presynaptic_indices, postsynaptic_index, **parameters):
+        raise NotImplementedError  # replaced while PyNN's generic connect() runs
+
+    # ---- attributes -------------------------------------------------------------------------
+    def _attribute_values(self, name):
+        """Current values of one attribute per connection (weights read back once built)."""
+        if name in ("weight", "weights"):
+            return self._current_weights()
+        if name in ("delay", "delays"):
+            return self._values["delay"]
+        return self._values.get(name)
+
+    def _current_weights(self):
+        state = simulator.state
+        weights = self._values["weight"]
+        if state.built is None:
+            return weights
+        j = state.projections.index(self)
+        position = state.built.synapse_position[j]
+        unit = state.built.weight_to_real[j]
+        scale = _scale(self, state)
+        if isinstance(self.synapse_type, STDPMechanism):
+            stored = state.engine.net.plastic_weights[position]
+        elif state.fixed:
+            stored = (state.engine.net.words[position] >> np.uint32(16)).astype(float)
+        else:
+            return weights
+        sign = -1.0 if np.any(weights < 0) else 1.0
+        return sign * stored * (unit if state.fixed else 1.0) / scale
+
+    def _get_attributes_as_list(self, names):
+        columns = []
+        for name in names:
+            if name == "presynaptic_index":
+                columns.append(self._pre)
+            elif name == "postsynaptic_index":
+                columns.append(self._post)
+            else:
+                values = self._attribute_values(name)
+                if values is None:
+                    raise errors.NonExistentParameterError(
+                        name, self.synapse_type, list(self._values))
+                columns.append(values)
+        return list(zip(*[c.tolist() for c in columns]))
+
+    def _get_attributes_as_arrays(self, names, multiple_synapses="sum"):
+        operation = {"sum": np.add, "min": np.fmin, "max": np.fmax}.get(multiple_synapses)
+        arrays = []
+        for name in names:
+            values = self._attribute_values(name[:-1] if name.endswith("s") and
+                                            name[:-1] in ("weight", "delay") else name)
+            out = np.full((self.pre.size, self.post.size), np.nan)
+            if multiple_synapses == "first" or operation is None:
+                order = np.arange(len(self))[::-1]
+                out[self._pre[order], self._post[order]] = values[order]
+            else:
+                filled = np.zeros_like(out)
+                operation.at(filled, (self._pre, self._post), values) \
+                    if multiple_synapses == "sum" else None
+                if multiple_synapses != "sum":
+                    filled[:] = np.nan
+                    for p, q, v in zip(self._pre, self._post, values):
+                        filled[p, q] = v if np.isnan(filled[p, q]) else operation(filled[p, q], v)
+                out = filled
+                out[np.bincount(self._pre * self.post.size + self._post,
+                                minlength=out.size).reshape(out.shape) == 0] = np.nan
+            arrays.append(out)
+        return arrays
+
+    def _set_attributes(self, parameter_space):
+        simulator.state.require_unbuilt("Changing weights or delays")
+        parameter_space.evaluate(simplify=False)
+        for name, value in parameter_space.items():
+            if np.isscalar(value) or np.ndim(value) == 0:
+                self._values[name][:] = float(value)
+                continue
+            matrix = np.asarray(value, dtype=float)
+            if matrix.ndim == 2:
+                self._values[name] = matrix[self._pre, self._post]
+            else:
+                self._values[name] = np.asarray(value, dtype=float).copy()
+
+    def _set_initial_value_array(self, variable, initial_value):
+        raise NotImplementedError("SpiNNaker's plastic synapses have no initial state to set")
+
+    # ---- build -----------------------------------------------------------------------------
+    def build_model(self, populations) -> ProjectionModel:
+        """Connections in terms of whole parent populations, delays in ticks."""
+        state = simulator.state
+        pre_parent, pre_index = _in_parent(self.pre, self._pre)
+        post_parent, post_index = _in_parent(self.post, self._post)
+        delay_ticks = np.maximum(1, np.rint(self._values["delay"] / state.dt)).astype(np.int64)
+        stdp = None
+        if isinstance(self.synapse_type, STDPMechanism):
+            stdp = _stdp_parameters(self.synapse_type)
+        return ProjectionModel(
+            label=self.label or f"projection {state.projections.index(self)}",
+            pre=populations.index(pre_parent), post=populations.index(post_parent),
+            pre_index=pre_index, post_index=post_index, weight=self._values["weight"],
+            delay_ticks=delay_ticks,
+            receptor=self.post.receptor_types.index(self.receptor_type), stdp=stdp)
+
+
+def _in_parent(population, index):
+    """Indices in a Population or (nested) PopulationView -> (Population, indices)."""
+    if isinstance(population, common.Assembly):
+        raise NotImplementedError(
+            "Projections from or to an Assembly are not supported on SpiNNaker (sPyNNaker has "
+            "no Assembly); make one projection per population.")
+    index = np.asarray(index, dtype=np.int64)
+    while hasattr(population, "parent"):
+        index = np.arange(population.parent.size)[population.mask][index]
+        population = population.parent
+    return population, index
+
+
+def _belongs_to_current_simulation(population) -> bool:
+    state = simulator.state
+    root = population
+    while hasattr(root, "parent"):
+        root = root.parent
+    if isinstance(root, common.Assembly):
+        return all(_belongs_to_current_simulation(p) for p in root.populations)
+    return any(root is p for p in state.populations)
+
+
+def _scale(projection, state):
+    from ..mapping.neuron_parameters import weight_scale
+    post_parent, post_index = _in_parent(projection.post, projection._post)
+    model = post_parent.build_model()
+    return weight_scale(model.kind, projection.post.receptor_types.index(
+        projection.receptor_type), model.parameters, post_index)
+
+
+def _stdp_parameters(mechanism):
+    timing = mechanism.timing_dependence.parameter_space
+    weight = mechanism.weight_dependence.parameter_space
+    values = {}
+    for space in (timing, weight):
+        space.evaluate(simplify=True)
+        values.update({name: float(space[name]) for name in space.keys()})
+    return (values["tau_plus"], values["tau_minus"], values["A_plus"], values["A_minus"],
+            values["w_min"], values["w_max"], mechanism.weight_dependence.dependence)

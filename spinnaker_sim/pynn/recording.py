@@ -1,0 +1,143 @@
+"""Recording: the engine returns spikes and samples per run; each population's recorder keeps
+its own and hands them to PyNN's Recorder, which builds Neo blocks shaped as pyNN.nest's."""
+
+import numpy as np
+from pyNN import recording
+
+from ..engine import layout as L
+from ..engine.fixed_point import decode
+from ..mapping.neuron_parameters import recorded_scale
+from . import simulator
+
+ANALOG = {name: i for i, name in enumerate(L.ANALOG_VARIABLES)}
+
+
+class Recorder(recording.Recorder):
+    _simulator = simulator
+
+    def __init__(self, population, file=None):
+        super().__init__(population, file)
+        self._offset = 0
+        self.clear_engine_data()
+
+    # ---- what PyNN's Recorder asks ------------------------------------------------------
+    def _record(self, variable, new_ids, sampling_interval=None):
+        if sampling_interval is not None:
+            ticks = sampling_interval / self._simulator.state.dt
+            if abs(ticks - round(ticks)) > 1e-9 or ticks < 1:
+                raise ValueError(
+                    f"sampling_interval {sampling_interval} ms is not a whole number of "
+                    f"timesteps ({self._simulator.state.dt} ms); SpiNNaker samples once every "
+                    "n ticks.")
+            self.sampling_interval = sampling_interval
+        self._simulator.state.update_recording()
+
+    def _reset(self):
+        self._simulator.state.update_recording()
+
+    def _get_spiketimes(self, ids, clear=False):
+        index = self.population.id_to_index(np.asarray(ids, dtype=int)) if len(ids) else []
+        ticks, atoms, counts = self._spike_arrays()
+        keep = np.isin(atoms, index)
+        atoms = np.repeat(atoms[keep], counts[keep])
+        times = np.repeat(ticks[keep], counts[keep]) * self._simulator.state.dt
+        if clear:
+            self._spikes = []
+        return self.population.all_cells[atoms].astype(int), times.astype(float)
+
+    def _get_all_signals(self, variable, ids, clear=False):
+        index = np.asarray([self.population.id_to_index(i) for i in ids], dtype=int)
+        v = ANALOG[variable.name]
+        blocks = []
+        for atoms, values in self._samples[v]:
+            column = {a: c for c, a in enumerate(atoms)}
+            block = np.full((values.shape[0], len(index)), np.nan)
+            for j, a in enumerate(index):
+                if a in column:
+                    block[:, j] = values[:, column[a]]
+            blocks.append(block)
+        if self._on_sampling_grid():
+            blocks.append(self._current_values(variable.name, index)[None, :])
+        if clear:
+            self._samples = [[], [], []]
+        signals = np.vstack(blocks) if blocks else np.zeros((0, len(index)))
+        return signals, None
+
+    def _local_count(self, variable, filter_ids=None):
+        ticks, atoms, counts = self._spike_arrays()
+        per_atom = np.bincount(atoms, weights=counts, minlength=self.population.size)
+        ids = self.filter_recorded(variable, filter_ids)
+        return {int(i): int(per_atom[self.population.id_to_index(i)]) for i in ids}
+
+    def _clear_simulator(self):
+        self.clear_engine_data()
+
+    # ---- what the simulation state asks --------------------------------------------------
+    def clear_engine_data(self):
+        self._spikes = []
+        self._samples = [[], [], []]
+
+    def sampling_ticks(self) -> int:
+        return int(round(self.sampling_interval / self._simulator.state.dt))
+
+    def records_analog(self) -> bool:
+        return any(var.name in ANALOG and ids for var, ids in self.recorded.items())
+
+    def configure_engine(self, offset, columns, spikes, next_column):
+        """Mark this population's recorded atoms in the engine's recording arrays."""
+        self._offset = offset
+        self._columns = {}
+        for var, ids in self.recorded.items():
+            if not ids:
+                continue
+            atoms = np.sort(self.population.id_to_index(np.fromiter(ids, dtype=int)))
+            if var.name == "spikes":
+                spikes[offset + atoms] = 1
+            else:
+                v = ANALOG[var.name]
+                columns[v, offset + atoms] = next_column[v] + np.arange(len(atoms))
+                self._columns[v] = (atoms, next_column[v])
+                next_column[v] += len(atoms)
+
+    def store_run(self, spikes, samples, first_row, t0, n_ticks):
+        """Keep this population's part of one engine run's output."""
+        mine = (spikes[:, 1] >= self._offset) & (spikes[:, 1] < self._offset + self.population.size)
+        if mine.any():
+            part = spikes[mine].copy()
+            part[:, 1] -= self._offset
+            self._spikes.append(part)
+        if not self._columns:
+            return
+        interval = self.sampling_ticks()
+        n_rows = -(-(t0 + n_ticks) // interval) - (-(-t0 // interval))
+        for v, (atoms, first_column) in self._columns.items():
+            raw = samples[v, :n_rows, first_column:first_column + len(atoms)]
+            values = decode(raw, self._simulator.state.fixed) * recorded_scale(
+                self.population.celltype.engine_kind, L.ANALOG_VARIABLES[v])
+            self._samples[v].append((atoms, values))
+
+    # ---- helpers -------------------------------------------------------------------------
+    def _spike_arrays(self):
+        if not self._spikes:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        data = np.concatenate(self._spikes)
+        return data[:, 0], data[:, 1], data[:, 2]
+
+    def _on_sampling_grid(self) -> bool:
+        state = self._simulator.state
+        return state.engine is not None and state.engine.tick % self.sampling_ticks() == 0
+
+    def _current_values(self, name, index):
+        """The variable now (the final sample of a run, as pyNN.nest returns it)."""
+        state = self._simulator.state
+        rows = state.engine.net.state[self._offset + index]
+        kind = self.population.celltype.engine_kind
+        if name == "v":
+            raw = rows[:, L.V]
+        elif kind == L.LIF_CURR_ALPHA:
+            e, q = (L.SYN_E, L.ALPHA_EXP_E) if name == "gsyn_exc" else (L.SYN_I, L.ALPHA_EXP_I)
+            return decode(rows[:, e], state.fixed) * decode(rows[:, q], state.fixed)
+        else:
+            raw = rows[:, L.SYN_E if name == "gsyn_exc" else L.SYN_I]
+        return decode(raw, state.fixed) * recorded_scale(kind, name)

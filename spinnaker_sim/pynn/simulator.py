@@ -1,0 +1,258 @@
+"""All mutable state of a simulation (PyNN's ``simulator.state``) and the run plumbing.
+
+Populations and projections only record intent; the first ``run()`` maps the model, builds
+the engine's arrays, and from then on each run hands ticks to the engine and the spikes and
+samples it returns to the recorders.
+"""
+
+import warnings
+
+import numba
+import numpy as np
+from pyNN import common
+
+from ..engine.engine import Engine
+from ..engine.tick_loop import SATURATIONS
+from ..errors import NotSetUpError, SpinnakerSimError
+from ..mapping.builder import PopulationModel, ProjectionModel, build_network, write_population
+from ..mapping.profiles import get_profile
+
+name = "spinnaker_sim"
+DEFAULT_ATOMS_PER_CORE = {"SpikeSourcePoisson": 500}
+NEURON_ATOMS_PER_CORE = 256
+
+
+class ID(int, common.IDMixin):
+    def __init__(self, n):
+        int.__init__(n)
+        common.IDMixin.__init__(self)
+
+
+class State(common.control.BaseState):
+    """Simulation state: time, the model's objects, options, and once built, the engine."""
+
+    def __init__(self):
+        super().__init__()
+        self.mpi_rank = 0
+        self.num_processes = 1
+        self.is_set_up = False
+        self.dt = 1.0
+        self.min_delay = 1.0
+        self.max_delay = 144.0
+        self.neurons_per_core = {}
+        self.clear()
+
+    # ---- set-up ------------------------------------------------------------------------------
+    def configure(self, timestep, min_delay, max_delay, rng_seed, numerics, rules,
+                  time_scale_factor, spikes_per_second, ring_buffer_sigma, machine, n_boards):
+        self.clear()
+        self.is_set_up = True
+        self.dt = timestep
+        self.min_delay = min_delay
+        self.max_delay = max_delay
+        self.rng_seed = rng_seed
+        self.fixed = numerics == "fixed"
+        self.profile = get_profile(rules)
+        self.time_scale_factor = time_scale_factor
+        self.spikes_per_second = spikes_per_second
+        self.ring_buffer_sigma = ring_buffer_sigma
+        self.machine = machine
+        self.n_boards = n_boards
+
+    def clear(self):
+        self.populations = []
+        self.projections = []
+        self.recorders = set()
+        self.current_sources = []
+        self.current_sources_changed = False
+        self.id_counter = 0
+        self.segment_counter = -1
+        self.engine = None
+        self.built = None
+        self.rng_seed = 0
+        self.write_on_end = []
+        self.reset()
+
+    def reset(self):
+        """Back to t = 0: the engine's initial state, with current initial values."""
+        self.running = False
+        self.t = 0.0
+        self.t_start = 0.0
+        self.segment_counter += 1
+        if self.engine is not None:
+            self.engine.reset()
+            for population in self.populations:
+                self.write_population(population)
+        for recorder in self.recorders:
+            recorder.clear_engine_data()
+
+    def require_setup(self, what: str):
+        if not self.is_set_up:
+            raise NotSetUpError(
+                f"{what} was called before setup(). Call sim.setup(timestep=1.0) first, "
+                "as on SpiNNaker.")
+
+    # ---- model changes -------------------------------------------------------------------------
+    def require_unbuilt(self, what: str):
+        """As on SpiNNaker, structure and weights change only before the first run or after
+        reset(); a built engine is then rebuilt at the next run."""
+        if self.engine is None:
+            return
+        if self.t > 0:
+            raise SpinnakerSimError(
+                f"{what} after run() is not possible on SpiNNaker: call sim.reset() first, "
+                "then make the change (the network is re-mapped at the next run).")
+        self.engine = None
+        self.built = None
+
+    def add_current_source(self, source, cells):
+        self.current_sources.append((source, cells))
+        self.current_sources_changed = True
+
+    def write_population(self, population):
+        """Push a population's parameters (and initial values, when not running) to the engine."""
+        if self.engine is None:
+            return
+        p = self.populations.index(population)
+        offset = int(self.built.atom_offset[p])
+        write_population(self.engine.net, population.build_model(), offset, self.dt)
+        sl = slice(offset, offset + population.size)
+        self.engine.ticks_to_next[sl] = -1
+        self.engine.next_index[sl] = self.engine.net.times_ptr[offset:offset + population.size]
+
+    def write_parameters(self, population, state_too: bool):
+        if self.engine is None:
+            return
+        if state_too or not population.celltype.injectable:
+            self.write_population(population)
+            return
+        from ..mapping.neuron_parameters import encode_parameters, refractory_ticks
+        p = self.populations.index(population)
+        offset = int(self.built.atom_offset[p])
+        sl = slice(offset, offset + population.size)
+        model = population.build_model()
+        self.engine.net.params[sl] = encode_parameters(model.kind, model.parameters, self.dt,
+                                                       self.fixed)
+        self.engine.net.refrac_ticks[sl] = refractory_ticks(model.parameters, self.dt,
+                                                            population.size)
+
+    # ---- building --------------------------------------------------------------------------
+    def atoms_per_core(self, celltype) -> int:
+        cls = type(celltype)
+        default = DEFAULT_ATOMS_PER_CORE.get(cls.__name__, NEURON_ATOMS_PER_CORE)
+        return min(default, self.neurons_per_core.get(cls, default))
+
+    def build(self):
+        pops = [p.build_model() for p in self.populations]
+        for model, population in zip(pops, self.populations):
+            n = self.atoms_per_core(population.celltype)
+            model.slices = [(lo, min(lo + n, population.size))
+                            for lo in range(0, population.size, n)]
+        projs = [prj.build_model(self.populations) for prj in self.projections]
+        for model in pops:
+            incoming = [p.delay_ticks.max() for p in projs
+                        if pops[p.post] is model and p.delay_ticks.size]
+            model.ring_buffer_depth = self.profile.ring_buffer_depth(
+                max(incoming, default=1), max((hi - lo for lo, hi in model.slices), default=1), 2)
+            model.spikes_per_second = self.spikes_per_second
+            model.ring_buffer_sigma = self.ring_buffer_sigma
+        self._check_delays(projs, pops)
+        self.built = build_network(pops, projs, self.dt, self.fixed, self.rng_seed,
+                                   4 * numba.get_num_threads())
+        self.engine = Engine(self.built.arrays)
+        self.update_recording()
+        self.current_sources_changed = True
+
+    def _check_delays(self, projs, pops):
+        from ..errors import DelayTooLongError
+        for prj in projs:
+            if not prj.delay_ticks.size:
+                continue
+            depth = pops[prj.post].ring_buffer_depth
+            limit = self.profile.max_delay_ticks(depth)
+            longest = int(prj.delay_ticks.max())
+            if longest > limit:
+                raise DelayTooLongError(
+                    f"Projection {prj.label!r} has a delay of {longest} ticks "
+                    f"({longest * self.dt:g} ms); SpiNNaker holds at most {limit} ticks "
+                    f"({limit * self.dt:g} ms: a {depth}-slot ring buffer and 8 delay-extension "
+                    "stages). Shorten the delays or chain neurons to relay the spikes.")
+
+    def update_recording(self):
+        if self.engine is None:
+            return
+        n = self.engine.n_atoms
+        columns = -np.ones((3, n), dtype=np.int64)
+        spikes = np.zeros(n, dtype=np.uint8)
+        intervals = np.zeros(len(self.engine.net.core_kind), dtype=np.int64)
+        next_column = [0, 0, 0]
+        for p, population in enumerate(self.populations):
+            offset = int(self.built.atom_offset[p])
+            population.recorder.configure_engine(offset, columns, spikes, next_column)
+            ticks = population.recorder.sampling_ticks()
+            for c in self.built.population_cores[p]:
+                intervals[c] = ticks if population.recorder.records_analog() else 0
+        self.engine.set_recording(columns, intervals, spikes)
+
+    # ---- running -----------------------------------------------------------------------------
+    def run_until(self, tstop):
+        self.require_setup("run()")
+        if self.engine is None:
+            self.build()
+        n_ticks = int(round((tstop - self.t) / self.dt))
+        if n_ticks <= 0:
+            self.running = True
+            return
+        cs_values, cs_column = self._current_schedule(n_ticks)
+        t0 = self.engine.tick
+        spikes, samples, first_rows = self.engine.run(n_ticks, cs_values, cs_column)
+        for p, population in enumerate(self.populations):
+            cores = self.built.population_cores[p]
+            population.recorder.store_run(spikes, samples, first_rows[cores[0]] if cores else 0,
+                                          t0, n_ticks)
+        self.t = self.engine.tick * self.dt
+        self.running = True
+        self._warn_saturation()
+
+    def run(self, simtime):
+        self.run_until(self.t + simtime)
+
+    def _current_schedule(self, n_ticks):
+        if not self.current_sources:
+            return None, None
+        n = self.engine.n_atoms
+        column = -np.ones(n, dtype=np.int64)
+        targets = []
+        for source, cells in self.current_sources:
+            for cell in cells:
+                atom = self.atom_of(cell)
+                if column[atom] < 0:
+                    column[atom] = len(targets)
+                    targets.append(atom)
+        times = (self.engine.tick + np.arange(n_ticks)) * self.dt
+        currents = np.zeros((n_ticks, max(1, len(targets))))
+        for source, cells in self.current_sources:
+            wave = source.current(times)
+            for cell in cells:
+                currents[:, column[self.atom_of(cell)]] += wave
+        if self.fixed:
+            currents = np.rint(currents * 2 ** 15).astype(np.int64)
+        return currents, column
+
+    def atom_of(self, cell) -> int:
+        population = cell.parent
+        p = self.populations.index(population)
+        return int(self.built.atom_offset[p]) + population.id_to_index(cell)
+
+    def _warn_saturation(self):
+        saturated = self.engine.counters[:, SATURATIONS]
+        if saturated.sum() > getattr(self, "_saturations_reported", 0):
+            self._saturations_reported = int(saturated.sum())
+            cores = np.flatnonzero(saturated)
+            warnings.warn(
+                f"Synaptic input saturated the 16-bit ring buffer {int(saturated.sum())} times "
+                f"on {len(cores)} core(s): increase spikes_per_second and/or ring_buffer_sigma "
+                "in setup() so larger input sums fit.")
+
+
+state = State()

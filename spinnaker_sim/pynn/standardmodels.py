@@ -1,0 +1,188 @@
+"""Cell types, synapse types and current sources of the emulator (PyNN standard models).
+
+Native names are PyNN's own (the builder converts to machine units), so the translation
+tables are identities; each cell type names the engine core kind that runs it.
+"""
+
+import numpy as np
+from pyNN.standardmodels import build_translations, cells, electrodes, synapses
+from pyNN.standardmodels import StandardCellType
+
+from ..engine import layout as L
+from . import simulator
+
+
+def _identity(*names):
+    return build_translations(*[(n, n) for n in names])
+
+
+_LIF = ("v_rest", "cm", "tau_m", "tau_refrac", "tau_syn_E", "tau_syn_I", "v_thresh",
+        "v_reset", "i_offset")
+
+
+class IF_curr_exp(cells.IF_curr_exp):
+    __doc__ = cells.IF_curr_exp.__doc__
+    translations = _identity(*_LIF)
+    engine_kind = L.LIF_CURR_EXP
+    recordable = ["spikes", "v", "gsyn_exc", "gsyn_inh"]
+    units = dict(cells.IF_curr_exp.units, gsyn_exc="nA", gsyn_inh="nA")
+
+
+class IF_cond_exp(cells.IF_cond_exp):
+    __doc__ = cells.IF_cond_exp.__doc__
+    translations = _identity(*_LIF, "e_rev_E", "e_rev_I")
+    engine_kind = L.LIF_COND_EXP
+
+
+class IF_curr_alpha(cells.IF_curr_alpha):
+    __doc__ = cells.IF_curr_alpha.__doc__
+    translations = _identity(*_LIF)
+    engine_kind = L.LIF_CURR_ALPHA
+    recordable = ["spikes", "v", "gsyn_exc", "gsyn_inh"]
+    units = dict(cells.IF_curr_alpha.units, gsyn_exc="nA", gsyn_inh="nA")
+
+
+class IF_curr_delta(cells.IF_curr_delta):
+    __doc__ = cells.IF_curr_delta.__doc__
+    translations = _identity("v_rest", "cm", "tau_m", "tau_refrac", "v_thresh", "v_reset",
+                             "i_offset")
+    engine_kind = L.LIF_CURR_DELTA
+
+
+class Izhikevich(cells.Izhikevich):
+    __doc__ = cells.Izhikevich.__doc__ + """
+    On SpiNNaker (and here) synapses onto Izhikevich neurons are current-based exponentials
+    with tau_syn = 5 ms; weights are in nA.
+    """
+    translations = _identity("a", "b", "c", "d", "i_offset")
+    engine_kind = L.IZHIKEVICH
+
+
+class SpikeSourcePoisson(cells.SpikeSourcePoisson):
+    __doc__ = cells.SpikeSourcePoisson.__doc__
+    translations = _identity("rate", "start", "duration")
+    engine_kind = L.SPIKE_SOURCE_POISSON
+
+
+class SpikeSourceArray(cells.SpikeSourceArray):
+    __doc__ = cells.SpikeSourceArray.__doc__
+    translations = _identity("spike_times")
+    engine_kind = L.SPIKE_SOURCE_ARRAY
+
+
+class StaticSynapse(synapses.StaticSynapse):
+    __doc__ = synapses.StaticSynapse.__doc__
+    translations = _identity("weight", "delay")
+
+    def _get_minimum_delay(self):
+        return simulator.state.min_delay
+
+
+class STDPMechanism(synapses.STDPMechanism):
+    __doc__ = synapses.STDPMechanism.__doc__
+    base_translations = _identity("weight", "delay", "dendritic_delay_fraction")
+
+    def _get_minimum_delay(self):
+        return simulator.state.min_delay
+
+
+class AdditiveWeightDependence(synapses.AdditiveWeightDependence):
+    __doc__ = synapses.AdditiveWeightDependence.__doc__
+    translations = _identity("w_max", "w_min")
+    dependence = 0
+
+
+class MultiplicativeWeightDependence(synapses.MultiplicativeWeightDependence):
+    __doc__ = synapses.MultiplicativeWeightDependence.__doc__
+    translations = _identity("w_max", "w_min")
+    dependence = 1
+
+
+class SpikePairRule(synapses.SpikePairRule):
+    __doc__ = synapses.SpikePairRule.__doc__
+    translations = _identity("tau_plus", "tau_minus", "A_plus", "A_minus")
+
+
+class CurrentSource(object):
+    """Current sources compute their per-tick current for the ticks of each run."""
+
+    def inject_into(self, cells):
+        for cell in cells:
+            if not cell.celltype.injectable:
+                raise TypeError("Can't inject current into a spike source.")
+        simulator.state.add_current_source(self, cells)
+
+    def _reset(self):
+        pass
+
+    def current(self, times_ms: np.ndarray) -> np.ndarray:
+        """The current (nA) during the ticks starting at `times_ms`."""
+        raise NotImplementedError
+
+    def _window(self, times_ms):
+        start = self.parameter_space["start"].evaluate(simplify=True) \
+            if "start" in self.parameter_space.keys() else 0.0
+        stop = self.parameter_space["stop"].evaluate(simplify=True) \
+            if "stop" in self.parameter_space.keys() else np.inf
+        return (times_ms >= start - 1e-9) & (times_ms < stop - 1e-9)
+
+    def _value(self, name):
+        return self.parameter_space[name].evaluate(simplify=True)
+
+    def set_parameters(self, **parameters):
+        super().set_parameters(**parameters)
+        simulator.state.current_sources_changed = True
+
+
+class DCSource(CurrentSource, electrodes.DCSource):
+    __doc__ = electrodes.DCSource.__doc__
+    translations = _identity("amplitude", "start", "stop")
+
+    def current(self, times_ms):
+        return np.where(self._window(times_ms), self._value("amplitude"), 0.0)
+
+
+class ACSource(CurrentSource, electrodes.ACSource):
+    __doc__ = electrodes.ACSource.__doc__
+    translations = _identity("amplitude", "start", "stop", "frequency", "offset", "phase")
+
+    def current(self, times_ms):
+        phase = 2 * np.pi * self._value("frequency") * times_ms / 1000.0 \
+            + np.deg2rad(self._value("phase"))
+        wave = self._value("offset") + self._value("amplitude") * np.sin(phase)
+        return np.where(self._window(times_ms), wave, 0.0)
+
+
+class StepCurrentSource(CurrentSource, electrodes.StepCurrentSource):
+    __doc__ = electrodes.StepCurrentSource.__doc__
+    translations = _identity("amplitudes", "times")
+
+    def current(self, times_ms):
+        times = np.asarray(self._value("times").value, float)
+        amplitudes = np.asarray(self._value("amplitudes").value, float)
+        index = np.searchsorted(times, times_ms + 1e-9, side="right") - 1
+        return np.where(index >= 0, amplitudes[np.maximum(index, 0)], 0.0)
+
+
+class NoisyCurrentSource(CurrentSource, electrodes.NoisyCurrentSource):
+    __doc__ = electrodes.NoisyCurrentSource.__doc__
+    translations = _identity("mean", "stdev", "start", "stop", "dt")
+
+    def current(self, times_ms):
+        # a new value every `dt` ms, from the simulation's seeded generator
+        dt = self._value("dt") or simulator.state.dt
+        step = np.floor(times_ms / dt + 1e-9).astype(np.int64)
+        rng = np.random.default_rng([simulator.state.rng_seed, id(self) % 2**31, step[0]])
+        draws = rng.normal(self._value("mean"), self._value("stdev"), step[-1] - step[0] + 1)
+        return np.where(self._window(times_ms), draws[step - step[0]], 0.0)
+
+
+def engine_kind(celltype: StandardCellType) -> int:
+    """The engine core kind of a cell type, or a clear error for models we do not run."""
+    try:
+        return celltype.engine_kind
+    except AttributeError:
+        raise NotImplementedError(
+            f"{type(celltype).__name__} is not a model the SpiNNaker emulator runs; use one "
+            "of IF_curr_exp, IF_cond_exp, IF_curr_alpha, IF_curr_delta, Izhikevich, "
+            "SpikeSourcePoisson, SpikeSourceArray")
