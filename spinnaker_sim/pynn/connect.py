@@ -200,7 +200,7 @@ def _standard_connect_fixed(self, projection, connection_map_generator, distance
             if isinstance(source_mask, np.ndarray) and source_mask.ndim == 0:
                 source_mask = True if source_mask else np.zeros(0, dtype=np.int64)
             yield source_mask
-    return connectors.Connector._standard_connect(self, projection, _Generator(normalised),
+    return connectors.MapConnector._standard_connect(self, projection, _Generator(normalised),
                                                   distance_map)
 
 

@@ -206,6 +206,7 @@ def _stdp_parameters(mechanism):
     weight = mechanism.weight_dependence.parameter_space
     values = {}
     for space in (timing, weight):
+        space.shape = (1,)
         space.evaluate(simplify=True)
         values.update({name: float(space[name]) for name in space.keys()})
     return (values["tau_plus"], values["tau_minus"], values["A_plus"], values["A_minus"],

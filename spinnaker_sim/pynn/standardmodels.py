@@ -120,14 +120,16 @@ class CurrentSource(object):
         raise NotImplementedError
 
     def _window(self, times_ms):
-        start = self.parameter_space["start"].evaluate(simplify=True) \
-            if "start" in self.parameter_space.keys() else 0.0
-        stop = self.parameter_space["stop"].evaluate(simplify=True) \
-            if "stop" in self.parameter_space.keys() else np.inf
+        names = self.parameter_space.keys()
+        start = self._value("start") if "start" in names else 0.0
+        stop = self._value("stop") if "stop" in names else np.inf
         return (times_ms >= start - 1e-9) & (times_ms < stop - 1e-9)
 
     def _value(self, name):
-        return self.parameter_space[name].evaluate(simplify=True)
+        space = self.parameter_space
+        space.shape = (1,)
+        value = space[name].evaluate(simplify=True)
+        return value.value if hasattr(value, "value") else value
 
     def set_parameters(self, **parameters):
         super().set_parameters(**parameters)
@@ -158,8 +160,8 @@ class StepCurrentSource(CurrentSource, electrodes.StepCurrentSource):
     translations = _identity("amplitudes", "times")
 
     def current(self, times_ms):
-        times = np.asarray(self._value("times").value, float)
-        amplitudes = np.asarray(self._value("amplitudes").value, float)
+        times = np.asarray(self._value("times"), float)
+        amplitudes = np.asarray(self._value("amplitudes"), float)
         index = np.searchsorted(times, times_ms + 1e-9, side="right") - 1
         return np.where(index >= 0, amplitudes[np.maximum(index, 0)], 0.0)
 

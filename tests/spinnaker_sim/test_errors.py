@@ -1,0 +1,96 @@
+"""Bad input gets a clear error naming the problem."""
+
+import pytest
+from pyNN import errors
+
+import spinnaker_sim as sim
+from spinnaker_sim.pynn import simulator
+
+
+@pytest.fixture
+def fresh():
+    sim.setup(timestep=1.0)
+    yield
+    sim.end()
+
+
+def test_run_before_setup_is_a_clear_error():
+    sim.end()
+    with pytest.raises(sim.NotSetUpError, match="setup"):
+        sim.run(10.0)
+
+
+def test_unknown_parameter_name(fresh):
+    with pytest.raises(errors.NonExistentParameterError, match="tau_mem"):
+        sim.IF_curr_exp(tau_mem=10.0)
+
+
+@pytest.mark.parametrize("name,value", [("tau_m", 0.0), ("tau_m", -1.0), ("cm", -0.5),
+                                        ("tau_syn_E", 0.0), ("tau_refrac", -1.0)])
+def test_non_positive_time_constants(fresh, name, value):
+    with pytest.raises(errors.InvalidParameterValueError, match=name):
+        sim.Population(2, sim.IF_curr_exp(**{name: value}))
+
+
+def test_non_positive_time_constant_set_later(fresh):
+    pop = sim.Population(2, sim.IF_curr_exp())
+    with pytest.raises(errors.InvalidParameterValueError, match="tau_m"):
+        pop.set(tau_m=-5.0)
+
+
+@pytest.mark.parametrize("timestep", [0.0, -1.0])
+def test_bad_timestep(timestep):
+    with pytest.raises(ValueError, match="timestep"):
+        sim.setup(timestep=timestep)
+
+
+def test_negative_run_time(fresh):
+    with pytest.raises(ValueError, match="run"):
+        sim.run(-1.0)
+
+
+def test_projection_across_separate_setups():
+    sim.setup(timestep=1.0)
+    old = sim.Population(2, sim.IF_curr_exp())
+    sim.setup(timestep=1.0)
+    new = sim.Population(2, sim.IF_curr_exp())
+    with pytest.raises(errors.ConnectionError, match="earlier setup"):
+        sim.Projection(old, new, sim.AllToAllConnector())
+    sim.end()
+
+
+@pytest.mark.parametrize("receptor,weight", [("excitatory", -0.5), ("inhibitory", 0.5)])
+def test_weight_sign_must_match_receptor_for_current_synapses(fresh, receptor, weight):
+    a = sim.Population(2, sim.IF_curr_exp())
+    b = sim.Population(2, sim.IF_curr_exp())
+    with pytest.raises(errors.ConnectionError, match="Weights must be"):
+        sim.Projection(a, b, sim.AllToAllConnector(), sim.StaticSynapse(weight=weight),
+                       receptor_type=receptor)
+
+
+def test_negative_conductance_weight(fresh):
+    a = sim.Population(2, sim.IF_cond_exp())
+    with pytest.raises(errors.ConnectionError, match="positive"):
+        sim.Projection(a, a, sim.AllToAllConnector(), sim.StaticSynapse(weight=-0.01),
+                       receptor_type="inhibitory")
+
+
+def test_delay_beyond_nine_ring_buffers(fresh):
+    a = sim.Population(2, sim.SpikeSourceArray(spike_times=[1.0]))
+    b = sim.Population(2, sim.IF_curr_exp())
+    sim.Projection(a, b, sim.OneToOneConnector(), sim.StaticSynapse(weight=1.0, delay=145.0))
+    with pytest.raises(sim.DelayTooLongError, match="144 ticks"):
+        sim.run(10.0)
+
+
+def test_changing_weights_after_run_needs_reset(fresh):
+    a = sim.Population(2, sim.SpikeSourceArray(spike_times=[1.0]))
+    b = sim.Population(2, sim.IF_curr_exp())
+    prj = sim.Projection(a, b, sim.OneToOneConnector(), sim.StaticSynapse(weight=1.0))
+    sim.run(10.0)
+    with pytest.raises(sim.SpinnakerSimError, match="reset"):
+        prj.set(weight=2.0)
+    sim.reset()
+    prj.set(weight=2.0)
+    sim.run(10.0)
+    assert simulator.state.t == 10.0
