@@ -114,6 +114,27 @@ def _array(connector, projection):
     return pre, post
 
 
+def _small_world(connector, projection):
+    """Connect pairs closer than `degree`, then rewire each connection's target with
+    probability `rewiring` (Watts-Strogatz; pyNN.connectors leaves this unimplemented)."""
+    degree = float(connector.d_expression.split("<")[1])
+    distances = projection.space.distances(projection.pre.positions.T,
+                                           projection.post.positions.T)
+    distances = distances.reshape(projection.pre.size, projection.post.size)
+    pre, post = np.nonzero(distances < degree)
+    pre, post = _no_self(connector, projection, pre, post)
+    rng = _rng(connector)
+    rewired = np.asarray(rng.next(pre.size, "uniform", {"low": 0.0, "high": 1.0})) \
+        < connector.rewiring
+    n_new = int(rewired.sum())
+    if n_new:
+        post = post.copy()
+        post[rewired] = np.asarray(rng.next(n_new, "uniform_int",
+                                            {"low": 0, "high": projection.post.size}, mask=None))
+    order = np.lexsort((pre, post))
+    return pre[order], post[order]
+
+
 FAST_PATHS = {
     connectors.AllToAllConnector: _all_to_all,
     connectors.OneToOneConnector: _one_to_one,
@@ -122,6 +143,7 @@ FAST_PATHS = {
     connectors.FixedNumberPostConnector: lambda c, p: _fixed_number(c, p, False),
     connectors.FixedTotalNumberConnector: _fixed_total_number,
     connectors.ArrayConnector: _array,
+    connectors.SmallWorldConnector: _small_world,
 }
 
 

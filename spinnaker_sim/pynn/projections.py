@@ -7,7 +7,10 @@ from pyNN.space import Space
 from ..mapping.builder import ProjectionModel
 from . import simulator
 from .connect import connect
-from .standardmodels import STDPMechanism
+from .standardmodels import STDPMechanism, StaticSynapse
+
+
+COMBINE = {"sum": (np.add, 0.0), "min": (np.minimum, np.inf), "max": (np.maximum, -np.inf)}
 
 
 class Connection(common.Connection):
@@ -38,6 +41,7 @@ class Connection(common.Connection):
 class Projection(common.Projection):
     __doc__ = common.Projection.__doc__
     _simulator = simulator
+    _static_synapse_class = StaticSynapse
 
     def __init__(self, presynaptic_population, postsynaptic_population, connector,
                  synapse_type=None, source=None, receptor_type=None, space=Space(), label=None):
@@ -73,10 +77,9 @@ class Projection(common.Projection):
     # ---- attributes -------------------------------------------------------------------------
     def _attribute_values(self, name):
         """Current values of one attribute per connection (weights read back once built)."""
-        if name in ("weight", "weights"):
+        name = {"weights": "weight", "delays": "delay"}.get(name, name)
+        if name == "weight":
             return self._current_weights()
-        if name in ("delay", "delays"):
-            return self._values["delay"]
         return self._values.get(name)
 
     def _current_weights(self):
@@ -113,26 +116,21 @@ class Projection(common.Projection):
         return list(zip(*[c.tolist() for c in columns]))
 
     def _get_attributes_as_arrays(self, names, multiple_synapses="sum"):
-        operation = {"sum": np.add, "min": np.fmin, "max": np.fmax}.get(multiple_synapses)
+        """(pre x post) arrays, NaN where unconnected; repeated pairs combined as PyNN says."""
+        connected = np.zeros((self.pre.size, self.post.size), dtype=bool)
+        connected[self._pre, self._post] = True
         arrays = []
         for name in names:
-            values = self._attribute_values(name[:-1] if name.endswith("s") and
-                                            name[:-1] in ("weight", "delay") else name)
-            out = np.full((self.pre.size, self.post.size), np.nan)
-            if multiple_synapses == "first" or operation is None:
-                order = np.arange(len(self))[::-1]
+            values = self._attribute_values(name)
+            if multiple_synapses in ("first", "last"):
+                out = np.full(connected.shape, np.nan)
+                order = slice(None, None, -1) if multiple_synapses == "first" else slice(None)
                 out[self._pre[order], self._post[order]] = values[order]
             else:
-                filled = np.zeros_like(out)
-                operation.at(filled, (self._pre, self._post), values) \
-                    if multiple_synapses == "sum" else None
-                if multiple_synapses != "sum":
-                    filled[:] = np.nan
-                    for p, q, v in zip(self._pre, self._post, values):
-                        filled[p, q] = v if np.isnan(filled[p, q]) else operation(filled[p, q], v)
-                out = filled
-                out[np.bincount(self._pre * self.post.size + self._post,
-                                minlength=out.size).reshape(out.shape) == 0] = np.nan
+                ufunc, start = COMBINE[multiple_synapses]
+                out = np.full(connected.shape, start)
+                ufunc.at(out, (self._pre, self._post), values)
+                out[~connected] = np.nan
             arrays.append(out)
         return arrays
 

@@ -1,0 +1,100 @@
+"""Every connector of pyNN.connectors builds the connections it promises."""
+
+import numpy as np
+import pytest
+from pyNN.core import IndexBasedExpression
+from pyNN.space import Grid2D
+
+import spinnaker_sim as sim
+
+SYN = dict(weight=0.5, delay=2.0)
+
+
+@pytest.fixture
+def pops():
+    sim.setup(timestep=1.0, rng_seed=1)
+    a = sim.Population(16, sim.IF_curr_exp(), structure=Grid2D(), label="a")
+    b = sim.Population(16, sim.IF_curr_exp(), structure=Grid2D(), label="b")
+    yield a, b
+    sim.end()
+
+
+def pairs(prj):
+    return [(int(c[0]), int(c[1])) for c in prj.get("weight", format="list")]
+
+
+def test_all_to_all_and_one_to_one(pops):
+    a, b = pops
+    assert len(sim.Projection(a, b, sim.AllToAllConnector(), sim.StaticSynapse(**SYN))) == 256
+    no_self = sim.Projection(a, a, sim.AllToAllConnector(allow_self_connections=False))
+    assert len(no_self) == 240 and all(i != j for i, j in pairs(no_self))
+    one = sim.Projection(a, b, sim.OneToOneConnector(), sim.StaticSynapse(**SYN))
+    assert pairs(one) == [(i, i) for i in range(16)]
+
+
+def test_fixed_number_pre_and_post_degrees(pops):
+    a, b = pops
+    pre = sim.Projection(a, b, sim.FixedNumberPreConnector(5, rng=sim.NumpyRNG(2)))
+    assert np.all(np.bincount([j for _, j in pairs(pre)], minlength=16) == 5)
+    post = sim.Projection(a, b, sim.FixedNumberPostConnector(3, rng=sim.NumpyRNG(2)))
+    assert np.all(np.bincount([i for i, _ in pairs(post)], minlength=16) == 3)
+    unique = sim.Projection(a, b, sim.FixedNumberPreConnector(16, rng=sim.NumpyRNG(2)))
+    assert len(set(pairs(unique))) == 256  # without replacement: every pre once
+
+
+def test_fixed_probability_and_total_number(pops):
+    a, b = pops
+    prob = sim.Projection(a, b, sim.FixedProbabilityConnector(0.25, rng=sim.NumpyRNG(3)))
+    assert 30 < len(prob) < 100
+    again = sim.Projection(a, b, sim.FixedProbabilityConnector(0.25, rng=sim.NumpyRNG(3)))
+    assert pairs(prob) == pairs(again)
+    total = sim.Projection(a, b, sim.FixedTotalNumberConnector(40, rng=sim.NumpyRNG(3)))
+    assert len(total) == 40
+
+
+def test_distance_based_connectors(pops):
+    a, b = pops
+    near = sim.Projection(a, b, sim.DistanceDependentProbabilityConnector("d < 1.1"))
+    assert len(near) == 16 + 2 * 2 * 12  # self + 4-neighbourhood on a 4x4 grid
+    same = sim.Projection(a, b, sim.SmallWorldConnector(degree=1.1, rewiring=0.0))
+    assert sorted(pairs(same)) == sorted(pairs(near))
+    disp = sim.Projection(a, b, sim.DisplacementDependentProbabilityConnector(
+        lambda d: (np.abs(d[0]) < 0.5) * 1.0))
+    assert len(disp) == 16 * 4  # same column of the grid
+    index = sim.Projection(a, b, sim.IndexBasedProbabilityConnector(_Diagonal()))
+    assert pairs(index) == [(i, i) for i in range(16)]
+
+
+class _Diagonal(IndexBasedExpression):
+    def __call__(self, i, j):
+        return (i == j) * 1.0
+
+
+def test_list_file_array_and_clone(pops, tmp_path):
+    a, b = pops
+    listed = sim.Projection(a, b, sim.FromListConnector(
+        [(0, 1, 0.3, 1.0), (2, 3, 0.4, 5.0)], column_names=["weight", "delay"]))
+    assert listed.get(["weight", "delay"], format="list") == [(0, 1, 0.3, 1.0),
+                                                              (2, 3, 0.4, 5.0)]
+    path = tmp_path / "connections.txt"
+    listed.save("all", str(path), format="list")
+    loaded = sim.Projection(a, b, sim.FromFileConnector(str(path)))
+    assert loaded.get(["weight", "delay"], format="list") == listed.get(["weight", "delay"],
+                                                                        format="list")
+    array = sim.Projection(a, b, sim.ArrayConnector(np.eye(16, dtype=bool)))
+    assert pairs(array) == [(i, i) for i in range(16)]
+    clone = sim.Projection(a, b, sim.CloneConnector(listed))
+    assert pairs(clone) == pairs(listed)
+
+
+def test_weights_as_arrays_and_random_distributions(pops):
+    a, b = pops
+    prj = sim.Projection(a, b, sim.AllToAllConnector(), sim.StaticSynapse(
+        weight=sim.RandomDistribution("uniform", (0.1, 0.2), rng=sim.NumpyRNG(5)), delay=1.0))
+    w = prj.get("weight", format="array")
+    assert w.shape == (16, 16) and np.all((w >= 0.1) & (w <= 0.2))
+    prj.set(weight=0.7)
+    assert np.all(prj.get("weight", format="array") == 0.7)
+    values = np.arange(256, dtype=float).reshape(16, 16) / 1000.0
+    prj.set(weight=values)
+    assert np.allclose(prj.get("weight", format="array"), values)
