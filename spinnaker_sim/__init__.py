@@ -15,9 +15,12 @@ from pyNN.standardmodels import StandardCellType
 
 from .errors import DelayTooLongError, MappingError, NotSetUpError, SpinnakerSimError  # noqa: F401
 from .pynn.control import (  # noqa: F401
-    end, get_current_time, get_max_delay, get_min_delay, get_time_step, initialize,
-    num_processes, rank, reset, run, run_for, run_until, set_number_of_neurons_per_core, setup,
+    end, get_current_time, get_max_delay, get_min_delay, get_time_step, initialize, map_model,
+    mapping_report, num_processes, rank, reset, run, run_for, run_until,
+    set_number_of_neurons_per_core, setup,
 )
+
+map = map_model  # noqa: A001  (sim.map(), as the mapping issue names it)
 from .pynn.populations import Assembly, Population, PopulationView  # noqa: F401
 from .pynn.procedural_api import connect, create, record, record_gsyn, record_v  # noqa: F401
 from .pynn.projections import Projection  # noqa: F401

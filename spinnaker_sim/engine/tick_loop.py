@@ -16,7 +16,8 @@ from .synapses import deliver_to_cores
 
 # columns of the per-core provenance counters
 PACKETS_RECEIVED, SYNAPTIC_EVENTS, SATURATIONS, SPIKES_SENT, MAX_SPIKES_PER_TICK = 0, 1, 2, 3, 4
-N_COUNTERS = 5
+MAX_PACKETS_PER_TICK, PACKETS_BEFORE_TICK = 5, 6
+N_COUNTERS = 7
 
 
 @njit(cache=True, parallel=True)
@@ -49,6 +50,7 @@ def run_ticks(t0, n_ticks, cores, neurons, synapses, plasticity, sources, curren
         cs_row = cs_values[t - t0]
         for c in prange(n_cores):
             k = kind[c]
+            counters[c, PACKETS_BEFORE_TICK] = counters[c, PACKETS_RECEIVED]
             if k < N_NEURON_KINDS:
                 row = -1
                 if rec_interval[c] > 0 and t % rec_interval[c] == 0:
@@ -101,6 +103,10 @@ def run_ticks(t0, n_ticks, cores, neurons, synapses, plasticity, sources, curren
                              depth, index_bits, type_bits, src_row_ptr, row_core, row_start,
                              row_rule, words, float_weights, ring, stdp_rules, plastic_weights,
                              last_pre_tick, pre_trace, post_hist, post_hist_n, counters)
+            for c in range(group_ptr[g], group_ptr[g + 1]):
+                received = counters[c, PACKETS_RECEIVED] - counters[c, PACKETS_BEFORE_TICK]
+                if received > counters[c, MAX_PACKETS_PER_TICK]:
+                    counters[c, MAX_PACKETS_PER_TICK] = received
     return t0 + n_ticks
 
 

@@ -64,16 +64,15 @@ def hex_displacement(sx, sy, tx, ty, width: int, height: int, wrap: bool):
     dy = np.asarray(ty, dtype=np.int64) - np.asarray(sy, dtype=np.int64)
     if not wrap:
         return dx, dy
-    best_dx, best_dy = dx, dy
-    best = hex_length(dx, dy)
-    for ox in (-width, 0, width):
-        for oy in (-height, 0, height):
-            cx, cy = dx + ox, dy + oy
-            length = hex_length(cx, cy)
-            better = length < best
-            best = np.where(better, length, best)
-            best_dx = np.where(better, cx, best_dx)
-            best_dy = np.where(better, cy, best_dy)
+    # on a torus each axis has two candidates: forwards, or backwards through the wrap
+    dx, dy = dx % width, dy % height
+    best_dx, best_dy, best = dx, dy, hex_length(dx, dy)
+    for cx, cy in ((dx - width, dy), (dx, dy - height), (dx - width, dy - height)):
+        length = hex_length(cx, cy)
+        better = length < best
+        best = np.where(better, length, best)
+        best_dx = np.where(better, cx, best_dx)
+        best_dy = np.where(better, cy, best_dy)
     return best_dx, best_dy
 
 

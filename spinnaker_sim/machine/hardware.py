@@ -19,12 +19,10 @@ SDRAM_BYTES_PER_CHIP = 128 * 1024 * 1024
 USABLE_SDRAM_BYTES_PER_CHIP = 123_469_792
 #: multicast routing-table entries of a chip's router
 ROUTER_ENTRIES_PER_CHIP = 1023
-#: chip-to-chip links (E, NE, N, W, SW, S)
-LINKS_PER_CHIP = 6
 #: the largest machine: 10 cabinets x 5 frames x 24 boards
 MAX_BOARDS = 1200
 
 
 def cycles_per_tick(timestep_ms: float, time_scale_factor: float = 1.0) -> int:
     """CPU cycles a core has for one tick: 200,000 per ms, stretched by ``time_scale_factor``."""
-    return int(round(CYCLES_PER_MS * timestep_ms * time_scale_factor))
+    return round(CYCLES_PER_MS * timestep_ms * time_scale_factor)

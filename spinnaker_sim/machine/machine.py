@@ -11,7 +11,8 @@ import numpy as np
 
 from . import geometry
 from .hardware import (
-    CORES_PER_CHIP, MAX_BOARDS, ROUTER_ENTRIES_PER_CHIP, USABLE_SDRAM_BYTES_PER_CHIP,
+    CORES_PER_CHIP,
+    MAX_BOARDS,
 )
 
 
@@ -45,15 +46,13 @@ class Machine:
     def spinn5(cls, n_boards: int = 1) -> "Machine":
         """`n_boards` 48-chip SpiNN-5 boards, arranged in triads as spalloc does."""
         origins, width, height, wrap = geometry.board_origins(n_boards)
-        name = "spinn5" if n_boards == 1 else f"{n_boards} spinn5 boards"
+        name = {1: "spinn5", MAX_BOARDS: "10-cabinet"}.get(n_boards, f"{n_boards} spinn5 boards")
         return cls(name, n_boards, geometry.SPINN5_CHIPS, origins, width, height, wrap)
 
     @classmethod
     def ten_cabinet(cls) -> "Machine":
         """The million-core machine: 1,200 SpiNN-5 boards, a 240 x 240 torus of chips."""
-        machine = cls.spinn5(MAX_BOARDS)
-        machine.name = "10-cabinet"
-        return machine
+        return cls.spinn5(MAX_BOARDS)
 
     # sizes ---------------------------------------------------------------------------------
     @property
@@ -67,14 +66,6 @@ class Machine:
     @property
     def n_cores(self) -> int:
         return self.n_chips * CORES_PER_CHIP
-
-    @property
-    def usable_sdram_per_chip(self) -> int:
-        return USABLE_SDRAM_BYTES_PER_CHIP
-
-    @property
-    def router_entries_per_chip(self) -> int:
-        return ROUTER_ENTRIES_PER_CHIP
 
     def n_app_cores(self, per_chip: int, per_ethernet_chip: int) -> int:
         """Application cores of the whole machine, given how many each kind of chip offers."""

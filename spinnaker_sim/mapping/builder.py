@@ -14,10 +14,13 @@ from ..engine import layout as L
 from ..engine.engine import NetworkArrays
 from ..engine.synapses import N_STDP_PARAMS
 from .neuron_parameters import (
-    encode_parameters, encode_state, refractory_ticks, weight_scale,
+    encode_parameters,
+    encode_state,
+    refractory_ticks,
+    weight_scale,
 )
 from .profiles import bits_for, delay_stage
-from .synaptic_matrix import Synapses, build_matrix
+from .synaptic_matrix import Synapses, build_matrix, storage_words
 from .weight_scaling import IncomingSynapses, expected_max_weight, left_shift_for, quantise
 
 POST_HISTORY_SPIKES = 16
@@ -61,7 +64,7 @@ class BuiltNetwork:
     shifts: np.ndarray                  # (populations, 2)
     synapse_position: list              # per projection: word position of each connection
     weight_to_real: list                # per projection: factor from stored units to PyNN
-    row_storage_words: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    core_synaptic_words: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def _source_rate(pop: PopulationModel) -> float:
@@ -218,8 +221,11 @@ def build_network(pops: list, projs: list, dt: float, fixed: bool, seed: int,
         fixed=fixed)
     for p, pop in enumerate(pops):
         write_population(arrays, pop, atom_offset[p], dt)
+    plastic_projection = np.array([prj.stdp is not None for prj in projs], dtype=bool)
+    row_words = storage_words(matrix, plastic_projection) if parts else np.zeros(0)
+    core_words = np.bincount(matrix.row_core, weights=row_words, minlength=n_cores)
     return BuiltNetwork(arrays, atom_offset, population_cores, shifts, synapse_position,
-                        weight_to_real)
+                        weight_to_real, core_words.astype(np.int64))
 
 
 def write_population(arrays: NetworkArrays, pop: PopulationModel, offset: int, dt: float):

@@ -122,7 +122,6 @@ class VertexCosts:
     dtcm: np.ndarray
     cycles: np.ndarray
     base_cycles: np.ndarray        # cycles without any received spike
-    packets_per_tick: np.ndarray   # expected packets received per tick
     cycles_per_packet: np.ndarray  # mean cost of one received packet
     longest_row: np.ndarray        # synapses in the longest incoming row
     recording_per_tick: np.ndarray  # bytes recorded per tick
@@ -145,54 +144,72 @@ def _reserve_recording(sdram: dict, per_tick: np.ndarray, ticks: int, share: int
     sdram["recording"] = np.minimum(per_tick * max(1, ticks), np.maximum(per_tick, share - rest))
 
 
+@dataclass
+class _SynapticLoad:
+    """What a vertex's incoming rows add up to (arrays over the vertices)."""
+
+    matrix: np.ndarray       # bytes of undelayed rows
+    delayed: np.ndarray      # bytes of rows re-sent by delay extensions
+    table: np.ndarray        # master population table entries, bytes
+    bitfields: np.ndarray    # one bit per pre-synaptic atom of each incoming matrix, bytes
+    row_words: np.ndarray    # words of the longest row (its DMA buffer)
+    longest: np.ndarray      # synapses in the longest row
+    packets: np.ndarray      # expected packets received per tick
+    event_cycles: np.ndarray  # expected cycles per tick handling them
+    plastic: bool
+
+
+def _synaptic_load(incoming: list[Incoming], n: np.ndarray, timestep_ms: float) -> _SynapticLoad:
+    zeros = np.zeros_like(n)
+    load = _SynapticLoad(zeros.copy(), zeros.copy(), zeros.copy(), zeros.copy(), zeros.copy(),
+                         zeros.copy(), zeros.astype(float), zeros.astype(float), False)
+    for inc in incoming:
+        plastic = inc.spec.plastic
+        load.plastic |= plastic
+        per_tick = inc.pre_rate_hz * timestep_ms / 1000.0
+        row_cost = PACKET_CYCLES + (PLASTIC_ROW_CYCLES if plastic else 0)
+        synapse_cost = PLASTIC_SYNAPSE_CYCLES if plastic else STATIC_SYNAPSE_CYCLES
+        for part, total in ((inc.rows.undelayed, load.matrix), (inc.rows.delayed, load.delayed)):
+            total += WORD * part.words(plastic)
+            present = part.rows > 0
+            load.table += MASTER_POP_TABLE_ENTRY * present
+            load.bitfields += present * WORD * -(-inc.n_pre // 32)
+            load.row_words = np.maximum(load.row_words, part.max_row_words(plastic))
+            load.longest = np.maximum(load.longest, part.max_row)
+            load.packets += part.rows * per_tick
+            load.event_cycles += per_tick * (part.rows * row_cost + part.synapses * synapse_cost)
+    return load
+
+
 def neuron_costs(pop: PopulationSpec, sizes: np.ndarray, incoming: list[Incoming], depth: int,
                  timestep_ms: float, recording_ticks: int, share: int) -> VertexCosts:
     """Costs of a neuron population's vertices of `sizes` atoms, with their incoming rows."""
     n = np.asarray(sizes, dtype=np.int64)
-    zeros = np.zeros_like(n)
-    matrix, delayed, table, bitfields = zeros.copy(), zeros.copy(), zeros.copy(), zeros.copy()
-    packets, events_cycles, row_words, longest = (zeros.astype(float), zeros.astype(float),
-                                                  zeros.copy(), zeros.copy())
-    plastic_in = False
-    for inc in incoming:
-        plastic = inc.spec.plastic
-        plastic_in |= plastic
-        per_tick = inc.pre_rate_hz * timestep_ms / 1000.0
-        for part, total in ((inc.rows.undelayed, matrix), (inc.rows.delayed, delayed)):
-            total += WORD * part.words(plastic)
-            present = part.rows > 0
-            table += MASTER_POP_TABLE_ENTRY * present
-            bitfields += present * WORD * -(-inc.n_pre // 32)
-            row_words = np.maximum(row_words, part.max_row_words(plastic))
-            longest = np.maximum(longest, part.max_row)
-            packets += part.rows * per_tick
-            row_cost = PACKET_CYCLES + (PLASTIC_ROW_CYCLES if plastic else 0)
-            synapse_cost = PLASTIC_SYNAPSE_CYCLES if plastic else STATIC_SYNAPSE_CYCLES
-            events_cycles += per_tick * (part.rows * row_cost + part.synapses * synapse_cost)
-    info = model_info(pop.model)
+    load = _synaptic_load(incoming, n, timestep_ms)
     state = WORD * pop.n_neuron_words * n
-    stdp_history = WORD * POST_HISTORY_WORDS * n if plastic_in else zeros
+    stdp_history = WORD * POST_HISTORY_WORDS * n if load.plastic else np.zeros_like(n)
     recording = _recording_per_tick(n, pop.recorded)
     sdram = {
         "system": np.full_like(n, CORE_BASE_SDRAM),
         "neuron_params": NEURON_PARAMS_HEADER + state,
         "synapse_params": np.full_like(n, SYNAPSE_PARAMS_BYTES),
-        "master_pop_table": MASTER_POP_TABLE_HEADER + table,
-        "bitfields": bitfields,
-        "synaptic_matrix": matrix,
-        "delayed_synaptic_matrix": delayed,
-        "stdp": stdp_history + (STDP_PARAMS_BYTES if plastic_in else 0),
+        "master_pop_table": MASTER_POP_TABLE_HEADER + load.table,
+        "bitfields": load.bitfields,
+        "synaptic_matrix": load.matrix,
+        "delayed_synaptic_matrix": load.delayed,
+        "stdp": stdp_history + (STDP_PARAMS_BYTES if load.plastic else 0),
     }
     _reserve_recording(sdram, recording, recording_ticks, share)
     dtcm = (DTCM_BASE + state + RING_ENTRY_BYTES * depth * pop.n_synapse_types * n
-            + WORD * INCOMING_SPIKE_BUFFER_SIZE + 2 * WORD * row_words + stdp_history
+            + WORD * INCOMING_SPIKE_BUFFER_SIZE + 2 * WORD * load.row_words + stdp_history
             + recording)
-    n_recorded = len(pop.recorded)
-    base = NEURON_TICK_CYCLES + n * (info.cycles_per_atom + RECORD_CYCLES_PER_VARIABLE * n_recorded)
-    cycles = base + np.ceil(events_cycles).astype(np.int64)
-    per_packet = np.divide(events_cycles, packets, out=np.zeros_like(events_cycles),
-                           where=packets > 0)
-    return VertexCosts(sdram, dtcm.astype(np.int64), cycles, base, packets, per_packet, longest,
+    per_atom = model_info(pop.model).cycles_per_atom + RECORD_CYCLES_PER_VARIABLE * len(
+        pop.recorded)
+    base = NEURON_TICK_CYCLES + n * per_atom
+    cycles = base + np.ceil(load.event_cycles).astype(np.int64)
+    per_packet = np.divide(load.event_cycles, load.packets,
+                           out=np.zeros_like(load.event_cycles), where=load.packets > 0)
+    return VertexCosts(sdram, dtcm.astype(np.int64), cycles, base, per_packet, load.longest,
                        recording)
 
 
@@ -214,7 +231,7 @@ def source_costs(pop: PopulationSpec, sizes: np.ndarray, timestep_ms: float,
     cycles = base + np.ceil(spikes * SPIKE_SEND_CYCLES).astype(np.int64)
     zeros = np.zeros_like(n)
     return VertexCosts(sdram, DTCM_BASE + state + recording, cycles, base, zeros.astype(float),
-                       zeros.astype(float), zeros, recording)
+                       zeros, recording)
 
 
 def delay_costs(sender: PopulationSpec, sizes: np.ndarray, n_stages: int, delay_per_stage: int,
@@ -232,5 +249,5 @@ def delay_costs(sender: PopulationSpec, sizes: np.ndarray, n_stages: int, delay_
     per_packet = float(DELAY_PACKET_CYCLES + n_stages * SPIKE_SEND_CYCLES)
     cycles = base + np.ceil(spikes_in * per_packet).astype(np.int64)
     zeros = np.zeros_like(n)
-    return VertexCosts(sdram, dtcm.astype(np.int64), cycles, base, spikes_in,
-                       np.full(n.shape, per_packet), zeros, zeros)
+    return VertexCosts(sdram, dtcm.astype(np.int64), cycles, base, np.full(n.shape, per_packet),
+                       zeros, zeros)

@@ -16,8 +16,12 @@ import numpy as np
 
 from .binomial import nonempty_probability, odd_probability, probable_maximum
 from .profiles import delay_stage
-from .synaptic_rows import ROW_HEADER_WORDS, STDP_PRE_TRACE_WORDS, plastic_row_words, \
-    static_row_words
+from .synaptic_rows import (
+    ROW_HEADER_WORDS,
+    STDP_PRE_TRACE_WORDS,
+    plastic_row_words,
+    static_row_words,
+)
 
 #: standard deviations added to estimated totals, so estimates bound what gets built
 _SIGMAS = 3.0
@@ -298,8 +302,10 @@ class EstimatedRowStats(RowStats):
         hi = np.minimum(lo + atoms_per_core, self.n_post)
         candidates = self._n_rows(lo, hi, 0, self.n_pre)
         # slices differ only in size and candidate rows: estimate each distinct pair once
-        keys, inverse = np.unique(np.stack([hi - lo, candidates]), axis=1, return_inverse=True)
-        table = np.array([self._estimate(int(m), int(r)) for m, r in keys.T], dtype=np.int64)
+        pair = (hi - lo) * (self.n_pre + 1) + candidates
+        keys, inverse = np.unique(pair, return_inverse=True)
+        table = np.array([self._estimate(int(k // (self.n_pre + 1)), int(k % (self.n_pre + 1)))
+                          for k in keys], dtype=np.int64)
         per_slice = table[inverse.ravel()]
         full = RowSet(*(per_slice[:, k] for k in range(5)))
         undelayed, delayed = self._classes(ring_depth)
@@ -319,7 +325,7 @@ class EstimatedRowStats(RowStats):
                      ring_depth: int) -> tuple[VertexPairs, VertexPairs]:
         pairs = _ALL_PAIRS
         if self.law.one_to_one:
-            pairs = _one_to_one_pairs(min(self.n_pre, self.n_post), pre_atoms_per_core,
+            pairs = one_to_one_pairs(min(self.n_pre, self.n_post), pre_atoms_per_core,
                                       post_atoms_per_core)
         undelayed, delayed = self._classes(ring_depth)
         return pairs if undelayed else _NO_PAIRS, pairs if delayed else _NO_PAIRS
@@ -330,7 +336,7 @@ def _bound(mean: float, variance: float, most: int) -> int:
     return int(min(most, math.ceil(mean + _SIGMAS * math.sqrt(max(variance, 0.0)) - 1e-9)))
 
 
-def _one_to_one_pairs(n: int, pre_apc: int, post_apc: int) -> VertexPairs:
+def one_to_one_pairs(n: int, pre_apc: int, post_apc: int) -> VertexPairs:
     """Pre and post vertices whose atom ranges overlap on the diagonal [0, n)."""
     post_v = np.arange(n_slices(n, post_apc), dtype=np.int64)
     first = (post_v * post_apc) // pre_apc

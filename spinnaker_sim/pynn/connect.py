@@ -27,9 +27,11 @@ def _rng(connector):
 
 
 def _no_self(connector, projection, pre, post):
-    if getattr(connector, "allow_self_connections", True) is False and \
-            projection.pre == projection.post:
-        keep = pre != post
+    """Drop connections of a cell to itself, also between overlapping views of one population."""
+    if getattr(connector, "allow_self_connections", True) is False:
+        pre_ids = np.asarray(projection.pre.all_cells, dtype=np.int64)
+        post_ids = np.asarray(projection.post.all_cells, dtype=np.int64)
+        keep = pre_ids[pre] != post_ids[post]
         return pre[keep], post[keep]
     return pre, post
 

@@ -27,6 +27,12 @@ def validate_parameters(label, parameters: dict):
             raise errors.InvalidParameterValueError(
                 f"Population {label!r}: {name} must be {kind}, got {values[bad].flat[0]:g}; "
                 "time constants and rates cannot be negative (or zero, for time constants).")
+    for sequence in np.ravel(parameters.get("spike_times", [])):
+        times = np.asarray(getattr(sequence, "value", sequence), dtype=float)
+        if np.any(np.diff(times) < 0):
+            raise errors.InvalidParameterValueError(
+                f"Population {label!r}: spike_times must be in increasing order, got "
+                f"{times.tolist()}; sort each cell's spike times.")
 
 
 class Assembly(common.Assembly):

@@ -37,6 +37,17 @@ class Connection(common.Connection):
     def as_tuple(self, *attribute_names):
         return tuple(getattr(self, name) for name in attribute_names)
 
+    def __setattr__(self, name, value):
+        if name in ("projection", "i"):
+            object.__setattr__(self, name, value)
+            return
+        name = {"weights": "weight", "delays": "delay"}.get(name, name)
+        values = self.projection._values.get(name)
+        if values is None:
+            raise AttributeError(f"connections of this projection have no attribute {name!r}")
+        simulator.state.require_unbuilt("Changing weights or delays")
+        values[self.i] = float(value)
+
 
 class Projection(common.Projection):
     __doc__ = common.Projection.__doc__
@@ -63,6 +74,11 @@ class Projection(common.Projection):
 
     def __len__(self):
         return len(self._pre)
+
+    @property
+    def connections(self):
+        """An iterator over the connections, as pyNN.nest's Projection.connections."""
+        return (Connection(self, i) for i in range(len(self)))
 
     def __getitem__(self, i):
         if isinstance(i, int):

@@ -12,14 +12,16 @@ import numpy as np
 from pyNN import common
 
 from ..engine.engine import Engine
-from ..engine.tick_loop import SATURATIONS
+from ..engine.tick_loop import (
+    MAX_PACKETS_PER_TICK, PACKETS_RECEIVED, SATURATIONS, SPIKES_SENT, SYNAPTIC_EVENTS,
+)
 from ..errors import NotSetUpError, SpinnakerSimError
 from ..mapping.builder import PopulationModel, ProjectionModel, build_network, write_population
+from ..mapping import default_max_atoms_per_core
 from ..mapping.profiles import get_profile
+from .machine_model import map_network, unique_labels
 
 name = "spinnaker_sim"
-DEFAULT_ATOMS_PER_CORE = {"SpikeSourcePoisson": 500}
-NEURON_ATOMS_PER_CORE = 256
 
 
 class ID(int, common.IDMixin):
@@ -44,7 +46,8 @@ class State(common.control.BaseState):
 
     # ---- set-up ------------------------------------------------------------------------------
     def configure(self, timestep, min_delay, max_delay, rng_seed, numerics, rules,
-                  time_scale_factor, spikes_per_second, ring_buffer_sigma, machine, n_boards):
+                  time_scale_factor, spikes_per_second, ring_buffer_sigma, machine, n_boards,
+                  report_folder):
         self.clear()
         self.is_set_up = True
         self.dt = timestep
@@ -58,6 +61,7 @@ class State(common.control.BaseState):
         self.ring_buffer_sigma = ring_buffer_sigma
         self.machine = machine
         self.n_boards = n_boards
+        self.report_folder = report_folder
 
     def clear(self):
         self.populations = []
@@ -69,6 +73,7 @@ class State(common.control.BaseState):
         self.segment_counter = -1
         self.engine = None
         self.built = None
+        self.mapping = None
         self.rng_seed = 0
         self.write_on_end = []
         self.reset()
@@ -138,45 +143,36 @@ class State(common.control.BaseState):
 
     # ---- building --------------------------------------------------------------------------
     def atoms_per_core(self, celltype) -> int:
+        """sPyNNaker's default atoms per core, or less if set_number_of_neurons_per_core says."""
         cls = type(celltype)
-        default = DEFAULT_ATOMS_PER_CORE.get(cls.__name__, NEURON_ATOMS_PER_CORE)
+        default = default_max_atoms_per_core(cls.__name__, not celltype.injectable)
         return min(default, self.neurons_per_core.get(cls, default))
 
-    def build(self):
+    def describe_model(self):
+        """The populations and projections as the builder and the mapper see them."""
         pops = [p.build_model() for p in self.populations]
-        for model, population in zip(pops, self.populations):
-            n = self.atoms_per_core(population.celltype)
-            model.slices = [(lo, min(lo + n, population.size))
-                            for lo in range(0, population.size, n)]
         projs = [prj.build_model(self.populations) for prj in self.projections]
-        for model in pops:
-            incoming = [p.delay_ticks.max() for p in projs
-                        if pops[p.post] is model and p.delay_ticks.size]
-            model.ring_buffer_depth = self.profile.ring_buffer_depth(
-                max(incoming, default=1), max((hi - lo for lo, hi in model.slices), default=1), 2)
+        return pops, projs, unique_labels(self.populations)
+
+    def map(self):
+        """Map the model onto the virtual machine (no engine is built)."""
+        pops, projs, labels = self.describe_model()
+        self.mapping = map_network(self, self.populations, pops, projs, labels)
+        return self.mapping
+
+    def build(self):
+        pops, projs, labels = self.describe_model()
+        self.mapping = map_network(self, self.populations, pops, projs, labels)
+        for model, label in zip(pops, labels):
+            model.slices = list(self.mapping.slices[label])
+            model.ring_buffer_depth = self.mapping.ring_buffer_depth.get(label, 1)
             model.spikes_per_second = self.spikes_per_second
             model.ring_buffer_sigma = self.ring_buffer_sigma
-        self._check_delays(projs, pops)
         self.built = build_network(pops, projs, self.dt, self.fixed, self.rng_seed,
                                    4 * numba.get_num_threads())
         self.engine = Engine(self.built.arrays)
         self.update_recording()
         self.current_sources_changed = True
-
-    def _check_delays(self, projs, pops):
-        from ..errors import DelayTooLongError
-        for prj in projs:
-            if not prj.delay_ticks.size:
-                continue
-            depth = pops[prj.post].ring_buffer_depth
-            limit = self.profile.max_delay_ticks(depth)
-            longest = int(prj.delay_ticks.max())
-            if longest > limit:
-                raise DelayTooLongError(
-                    f"Projection {prj.label!r} has a delay of {longest} ticks "
-                    f"({longest * self.dt:g} ms); SpiNNaker holds at most {limit} ticks "
-                    f"({limit * self.dt:g} ms: a {depth}-slot ring buffer and 8 delay-extension "
-                    "stages). Shorten the delays or chain neurons to relay the spikes.")
 
     def update_recording(self):
         if self.engine is None:
@@ -212,6 +208,7 @@ class State(common.control.BaseState):
                                           t0, n_ticks)
         self.t = self.engine.tick * self.dt
         self.running = True
+        self._attach_provenance()
         self._warn_saturation()
 
     def run(self, simtime):
@@ -233,6 +230,7 @@ class State(common.control.BaseState):
         currents = np.zeros((n_ticks, max(1, len(targets))))
         for source, cells in self.current_sources:
             wave = source.current(times)
+            source.log_current(times, wave)
             for cell in cells:
                 currents[:, column[self.atom_of(cell)]] += wave
         if self.fixed:
@@ -243,6 +241,19 @@ class State(common.control.BaseState):
         population = cell.parent
         p = self.populations.index(population)
         return int(self.built.atom_offset[p]) + population.id_to_index(cell)
+
+    def _attach_provenance(self):
+        counters = self.engine.counters
+        self.mapping.attach_provenance({
+            "packets_received": counters[:, PACKETS_RECEIVED],
+            "spikes_sent": counters[:, SPIKES_SENT],
+            "ring_buffer_saturations": counters[:, SATURATIONS],
+            "max_spikes_per_tick": counters[:, MAX_PACKETS_PER_TICK],
+        }, n_ticks=self.engine.tick)
+
+    def synaptic_events(self) -> int:
+        """Synaptic events processed so far (for benchmarks)."""
+        return int(self.engine.counters[:, SYNAPTIC_EVENTS].sum()) if self.engine else 0
 
     def _warn_saturation(self):
         saturated = self.engine.counters[:, SATURATIONS]

@@ -6,6 +6,8 @@ tables are identities; each cell type names the engine core kind that runs it.
 
 import numpy as np
 from pyNN.standardmodels import build_translations, cells, electrodes, synapses
+from pyNN import errors
+from pyNN.parameters import ParameterSpace, Sequence
 from pyNN.standardmodels import StandardCellType
 
 from ..engine import layout as L
@@ -106,6 +108,8 @@ class SpikePairRule(synapses.SpikePairRule):
 class CurrentSource(object):
     """Current sources compute their per-tick current for the ticks of each run."""
 
+    _log = None  # (times, currents) of each run once record() is called
+
     def inject_into(self, cells):
         for cell in cells:
             if not cell.celltype.injectable:
@@ -113,7 +117,26 @@ class CurrentSource(object):
         simulator.state.add_current_source(self, cells)
 
     def _reset(self):
-        pass
+        if self._log is not None:
+            self._log = ([], [])
+
+    def record(self) -> None:
+        """Keep the current this source injects at each tick, for get_data()."""
+        self._log = ([], [])
+
+    def log_current(self, times_ms: np.ndarray, current_na: np.ndarray) -> None:
+        """Called with the current of each run's ticks; kept only if record() was called."""
+        if self._log is not None:
+            self._log[0].append(times_ms)
+            self._log[1].append(current_na)
+
+    def _get_data(self):
+        """(times, currents): each tick's current at its start time, and the present time's."""
+        if self._log is None:
+            raise errors.RecordingError("current", self)
+        now = np.array([simulator.state.t])
+        return (np.concatenate(self._log[0] + [now]),
+                np.concatenate(self._log[1] + [self.current(now)]))
 
     def current(self, times_ms: np.ndarray) -> np.ndarray:
         """The current (nA) during the ticks starting at `times_ms`."""
@@ -131,8 +154,13 @@ class CurrentSource(object):
         value = space[name].evaluate(simplify=True)
         return value.value if hasattr(value, "value") else value
 
-    def set_parameters(self, **parameters):
-        super().set_parameters(**parameters)
+    def get_native_parameters(self) -> ParameterSpace:
+        """The parameters as stored (native names are PyNN's), each a plain value."""
+        return ParameterSpace({name: self._value(name) for name in self.parameter_space.keys()})
+
+    def set_native_parameters(self, parameters: ParameterSpace) -> None:
+        """Store new values; the engine picks them up at the next run()."""
+        self.parameter_space.update(**parameters)
         simulator.state.current_sources_changed = True
 
 
@@ -149,7 +177,9 @@ class ACSource(CurrentSource, electrodes.ACSource):
     translations = _identity("amplitude", "start", "stop", "frequency", "offset", "phase")
 
     def current(self, times_ms):
-        phase = 2 * np.pi * self._value("frequency") * times_ms / 1000.0 \
+        # the phase counts from `start`, as in PyNN's other backends (its issue 497)
+        since_start = times_ms - self._value("start")
+        phase = 2 * np.pi * self._value("frequency") * since_start / 1000.0 \
             + np.deg2rad(self._value("phase"))
         wave = self._value("offset") + self._value("amplitude") * np.sin(phase)
         return np.where(self._window(times_ms), wave, 0.0)
@@ -158,6 +188,30 @@ class ACSource(CurrentSource, electrodes.ACSource):
 class StepCurrentSource(CurrentSource, electrodes.StepCurrentSource):
     __doc__ = electrodes.StepCurrentSource.__doc__
     translations = _identity("amplitudes", "times")
+
+    def __init__(self, **parameters):
+        super().__init__(**parameters)
+        self._snap_to_ticks()
+
+    def set_native_parameters(self, parameters: ParameterSpace) -> None:
+        super().set_native_parameters(parameters)
+        self._snap_to_ticks()
+
+    def _snap_to_ticks(self):
+        """Check the times, move them onto the tick grid; where two share a tick, the later
+        amplitude wins (as in PyNN's other backends)."""
+        times = np.asarray(self._value("times"), dtype=float)
+        amplitudes = np.asarray(self._value("amplitudes"), dtype=float)
+        if np.any(times < 0):
+            raise ValueError(f"StepCurrentSource times must be zero or positive (ms), got "
+                             f"{times.tolist()}")
+        if np.any(np.diff(times) <= 0):
+            raise ValueError(f"StepCurrentSource times must increase strictly, got "
+                             f"{times.tolist()}; sort them and merge repeated times")
+        ticks = np.rint(times / simulator.state.dt)
+        last_in_tick = np.r_[ticks[1:] != ticks[:-1], True]
+        self.parameter_space.update(times=Sequence(ticks[last_in_tick] * simulator.state.dt),
+                                    amplitudes=Sequence(amplitudes[last_in_tick]))
 
     def current(self, times_ms):
         times = np.asarray(self._value("times"), float)
