@@ -1,5 +1,7 @@
 """Projection: connections kept as flat arrays (pre index, post index, weight, delay, ...)."""
 
+import warnings
+
 import numpy as np
 from pyNN import common, errors
 from pyNN.space import Space
@@ -172,7 +174,7 @@ class Projection(common.Projection):
         state = simulator.state
         pre_parent, pre_index = _in_parent(self.pre, self._pre)
         post_parent, post_index = _in_parent(self.post, self._post)
-        delay_ticks = np.maximum(1, np.rint(self._values["delay"] / state.dt)).astype(np.int64)
+        delay_ticks = delays_in_ticks(self._values["delay"], state.dt, self.label)
         stdp = None
         if isinstance(self.synapse_type, STDPMechanism):
             stdp = _stdp_parameters(self.synapse_type)
@@ -182,6 +184,19 @@ class Projection(common.Projection):
             pre_index=pre_index, post_index=post_index, weight=self._values["weight"],
             delay_ticks=delay_ticks,
             receptor=self.post.receptor_types.index(self.receptor_type), stdp=stdp)
+
+
+def delays_in_ticks(delays_ms: np.ndarray, dt: float, label) -> np.ndarray:
+    """Delays rounded to whole ticks (at least 1), as SpiNNaker stores them; warns when that
+    changes them."""
+    exact = np.asarray(delays_ms, dtype=float) / dt
+    ticks = np.maximum(1, np.rint(exact)).astype(np.int64)
+    if ticks.size and np.abs(ticks - exact).max() > 1e-6:
+        warnings.warn(f"Projection {label!r}: delays rounded to whole {dt:g} ms ticks (at least "
+                      "one tick) as on SpiNNaker; e.g. "
+                      f"{exact[np.argmax(np.abs(ticks - exact))] * dt:g} ms -> "
+                      f"{ticks[np.argmax(np.abs(ticks - exact))] * dt:g} ms.")
+    return ticks
 
 
 def _in_parent(population, index):

@@ -90,6 +90,8 @@ class State(common.control.BaseState):
                 self.write_population(population)
         for recorder in self.recorders:
             recorder.clear_engine_data()
+        for source, _ in self.current_sources:
+            source._reset()
 
     def require_setup(self, what: str):
         if not self.is_set_up:

@@ -94,3 +94,11 @@ def test_changing_weights_after_run_needs_reset(fresh):
     prj.set(weight=2.0)
     sim.run(10.0)
     assert simulator.state.t == 10.0
+
+
+def test_sub_tick_delays_are_rounded_with_a_warning(fresh):
+    a = sim.Population(1, sim.SpikeSourceArray(spike_times=[1.0]))
+    b = sim.Population(1, sim.IF_curr_exp())
+    sim.Projection(a, b, sim.OneToOneConnector(), sim.StaticSynapse(weight=1.0, delay=2.4))
+    with pytest.warns(UserWarning, match="rounded to whole 1 ms ticks"):
+        sim.run(5.0)
