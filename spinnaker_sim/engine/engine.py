@@ -4,10 +4,8 @@ It knows nothing of PyNN: the builder in ``mapping/`` fills a :class:`NetworkArr
 frontend asks for ticks, spikes and samples by atom index.
 """
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import numba
 import numpy as np
 
 from .tick_loop import N_COUNTERS, run_ticks
@@ -138,16 +136,16 @@ class Engine:
         chunks = []
         self.spike_buffer_n[0] = 0
         t = t0
-        with _threads(self.n_atoms):
-            while t < t0 + n_ticks:
-                recording = (self.rec_columns, samples, first_rows, self.spike_recorded,
-                             self.spike_buffer, self.spike_buffer_n)
-                t = run_ticks(t, t0 + n_ticks - t, cores, neurons, synapses, plasticity, sources,
-                              (cs_values[t - t0:], cs_column), recording, spikes)
-                if t < t0 + n_ticks:  # the spike buffer is full: keep it, start a bigger one
-                    chunks.append(self.spike_buffer[:self.spike_buffer_n[0]].copy())
-                    self.spike_buffer = np.zeros((2 * len(self.spike_buffer), 3), np.int64)
-                    self.spike_buffer_n[0] = 0
+        parallel = self.n_atoms >= PARALLEL_MIN_ATOMS
+        while t < t0 + n_ticks:
+            recording = (self.rec_columns, samples, first_rows, self.spike_recorded,
+                         self.spike_buffer, self.spike_buffer_n)
+            t = run_ticks(t, t0 + n_ticks - t, cores, neurons, synapses, plasticity, sources,
+                          (cs_values[t - t0:], cs_column), recording, spikes, parallel)
+            if t < t0 + n_ticks:  # the spike buffer is full: keep it, start a bigger one
+                chunks.append(self.spike_buffer[:self.spike_buffer_n[0]].copy())
+                self.spike_buffer = np.zeros((2 * len(self.spike_buffer), 3), np.int64)
+                self.spike_buffer_n[0] = 0
         chunks.append(self.spike_buffer[:self.spike_buffer_n[0]].copy())
         self.tick = t0 + n_ticks
         return np.concatenate(chunks), samples, first_rows
@@ -186,13 +184,3 @@ class Engine:
         self.hist_n[:] = 0
         self.counters[:] = 0
 
-
-@contextmanager
-def _threads(n_atoms: int):
-    """Use all of numba's threads only for models big enough to share a tick."""
-    threads = numba.get_num_threads()
-    numba.set_num_threads(threads if n_atoms >= PARALLEL_MIN_ATOMS else 1)
-    try:
-        yield
-    finally:
-        numba.set_num_threads(threads)

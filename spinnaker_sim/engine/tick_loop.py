@@ -22,25 +22,24 @@ N_COUNTERS = 7
 
 @njit(cache=True, parallel=True)
 def run_ticks(t0, n_ticks, cores, neurons, synapses, plasticity, sources, currents, recording,
-              spikes):
+              spikes, parallel):
     """Run ticks t0 .. t0 + n_ticks - 1; return the first tick not run.
+
+    `parallel` shares each phase between numba's threads; small models run serially, as a
+    parallel region costs microseconds to open, twice per tick.
 
     Stops early (returning that tick) when the spike recording buffer could overflow in the
     next tick, so the caller can grow it and continue: nothing recorded is lost.
     """
-    (kind, lo, hi, ring_off, depth, shift, index_bits, type_bits, rec_interval, counters,
-     de_source_lo, de_stages, group_ptr) = cores
-    params, state, refrac, refrac_ticks, ring = neurons
-    src_row_ptr, row_core, row_start, row_rule, words, float_weights = synapses
-    stdp_rules, plastic_weights, last_pre_tick, pre_trace, post_hist, post_hist_n = plasticity
-    (seeds, rate_per_tick, start_tick, end_tick, ticks_to_next, times_ptr, times,
-     next_index) = sources
+    kind, lo, hi, depth, counters = cores[0], cores[1], cores[2], cores[4], cores[9]
+    de_source_lo, de_stages, group_ptr = cores[10], cores[11], cores[12]
+    post_hist, post_hist_n = plasticity[4], plasticity[5]
     cs_values, cs_column = currents
     rec_columns, rec_out, rec_first_row, spike_recorded, spike_buffer, spike_buffer_n = recording
     fired_ids, fired_count, n_fired, hist_ids, hist_count, hist_n = spikes
 
     n_cores = kind.shape[0]
-    n_real = params.shape[0]
+    n_real = neurons[0].shape[0]
     n_groups = group_ptr.shape[0] - 1
     history = hist_n.shape[0]
     track_post = post_hist.shape[0] == n_real
@@ -48,23 +47,14 @@ def run_ticks(t0, n_ticks, cores, neurons, synapses, plasticity, sources, curren
         if spike_buffer_n[0] + n_real > spike_buffer.shape[0]:
             return t
         cs_row = cs_values[t - t0]
-        for c in prange(n_cores):
-            k = kind[c]
-            counters[c, PACKETS_BEFORE_TICK] = counters[c, PACKETS_RECEIVED]
-            if k < N_NEURON_KINDS:
-                row = -1
-                if rec_interval[c] > 0 and t % rec_interval[c] == 0:
-                    row = t // rec_interval[c] - rec_first_row[c]
-                n_fired[c] = update_neuron_core(
-                    k, lo[c], hi[c], params, state, refrac, refrac_ticks, ring, ring_off[c],
-                    depth[c], shift[c, 0], shift[c, 1], t, cs_row, cs_column, rec_columns, row,
-                    rec_out, fired_ids)
-            elif k == SPIKE_SOURCE_POISSON:
-                n_fired[c] = poisson_core(lo[c], hi[c], t, seeds[c], rate_per_tick, start_tick,
-                                          end_tick, ticks_to_next, fired_ids, fired_count)
-            elif k != DELAY_EXTENSION:
-                n_fired[c] = array_core(lo[c], hi[c], t, times_ptr, times, next_index,
-                                        fired_ids, fired_count)
+        if parallel:
+            for c in prange(n_cores):
+                _update_core(c, t, cores, neurons, sources, cs_row, cs_column, rec_columns,
+                             rec_out, rec_first_row, fired_ids, fired_count, n_fired)
+        else:
+            for c in range(n_cores):
+                _update_core(c, t, cores, neurons, sources, cs_row, cs_column, rec_columns,
+                             rec_out, rec_first_row, fired_ids, fired_count, n_fired)
 
         # gather this tick's spikes into the history, in key order
         h = t % history
@@ -98,16 +88,57 @@ def run_ticks(t0, n_ticks, cores, neurons, synapses, plasticity, sources, curren
 
         ids = hist_ids[h, :m]
         counts = hist_count[h, :m]
-        for g in prange(n_groups):
-            deliver_to_cores(group_ptr[g], group_ptr[g + 1], t, ids, counts, lo, hi, ring_off,
-                             depth, index_bits, type_bits, src_row_ptr, row_core, row_start,
-                             row_rule, words, float_weights, ring, stdp_rules, plastic_weights,
-                             last_pre_tick, pre_trace, post_hist, post_hist_n, counters)
-            for c in range(group_ptr[g], group_ptr[g + 1]):
-                received = counters[c, PACKETS_RECEIVED] - counters[c, PACKETS_BEFORE_TICK]
-                if received > counters[c, MAX_PACKETS_PER_TICK]:
-                    counters[c, MAX_PACKETS_PER_TICK] = received
+        if parallel:
+            for g in prange(n_groups):
+                _deliver_group(g, t, ids, counts, cores, neurons, synapses, plasticity)
+        else:
+            for g in range(n_groups):
+                _deliver_group(g, t, ids, counts, cores, neurons, synapses, plasticity)
     return t0 + n_ticks
+
+
+@njit(cache=True)
+def _update_core(c, t, cores, neurons, sources, cs_row, cs_column, rec_columns, rec_out,
+                 rec_first_row, fired_ids, fired_count, n_fired):
+    """Phase one of a tick on core `c`: neurons integrate, sources emit."""
+    kind, lo, hi, ring_off, depth, shift = cores[:6]
+    rec_interval, counters = cores[8], cores[9]
+    params, state, refrac, refrac_ticks, ring = neurons
+    (seeds, rate_per_tick, start_tick, end_tick, ticks_to_next, times_ptr, times,
+     next_index) = sources
+    k = kind[c]
+    counters[c, PACKETS_BEFORE_TICK] = counters[c, PACKETS_RECEIVED]
+    if k < N_NEURON_KINDS:
+        row = -1
+        if rec_interval[c] > 0 and t % rec_interval[c] == 0:
+            row = t // rec_interval[c] - rec_first_row[c]
+        n_fired[c] = update_neuron_core(
+            k, lo[c], hi[c], params, state, refrac, refrac_ticks, ring, ring_off[c], depth[c],
+            shift[c, 0], shift[c, 1], t, cs_row, cs_column, rec_columns, row, rec_out, fired_ids)
+    elif k == SPIKE_SOURCE_POISSON:
+        n_fired[c] = poisson_core(lo[c], hi[c], t, seeds[c], rate_per_tick, start_tick,
+                                  end_tick, ticks_to_next, fired_ids, fired_count)
+    elif k != DELAY_EXTENSION:
+        n_fired[c] = array_core(lo[c], hi[c], t, times_ptr, times, next_index, fired_ids,
+                                fired_count)
+
+
+@njit(cache=True)
+def _deliver_group(g, t, ids, counts, cores, neurons, synapses, plasticity):
+    """Phase two of a tick for one group of target cores: spikes into their ring buffers."""
+    kind, lo, hi, ring_off, depth, shift, index_bits, type_bits, _, counters = cores[:10]
+    group_ptr = cores[12]
+    ring = neurons[4]
+    src_row_ptr, row_core, row_start, row_rule, words, float_weights = synapses
+    stdp_rules, plastic_weights, last_pre_tick, pre_trace, post_hist, post_hist_n = plasticity
+    deliver_to_cores(group_ptr[g], group_ptr[g + 1], t, ids, counts, lo, hi, ring_off, depth,
+                     index_bits, type_bits, src_row_ptr, row_core, row_start, row_rule, words,
+                     float_weights, ring, stdp_rules, plastic_weights, last_pre_tick, pre_trace,
+                     post_hist, post_hist_n, counters)
+    for c in range(group_ptr[g], group_ptr[g + 1]):
+        received = counters[c, PACKETS_RECEIVED] - counters[c, PACKETS_BEFORE_TICK]
+        if received > counters[c, MAX_PACKETS_PER_TICK]:
+            counters[c, MAX_PACKETS_PER_TICK] = received
 
 
 @njit(cache=True)

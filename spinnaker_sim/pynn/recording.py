@@ -43,6 +43,7 @@ class Recorder(recording.Recorder):
         times = np.repeat(ticks[keep], counts[keep]) * self._simulator.state.dt
         if clear:
             self._spikes = []
+            self._spike_counts[:] = 0
         return self.population.all_cells[atoms].astype(int), times.astype(float)
 
     def _get_all_signals(self, variable, ids, clear=False):
@@ -64,10 +65,11 @@ class Recorder(recording.Recorder):
         return signals, None
 
     def _local_count(self, variable, filter_ids=None):
-        ticks, atoms, counts = self._spike_arrays()
-        per_atom = np.bincount(atoms, weights=counts, minlength=self.population.size)
-        ids = self.filter_recorded(variable, filter_ids)
-        return {int(i): int(per_atom[self.population.id_to_index(i)]) for i in ids}
+        ids = np.fromiter(self.filter_recorded(variable, filter_ids), dtype=np.int64)
+        # ids are consecutive: index arithmetic, not id_to_index (whose ID comparisons make
+        # numpy probe PyNN's ID objects for array attributes, costing a parameter lookup each)
+        counts = self._spike_counts[ids - int(self.population.first_id)]
+        return dict(zip(ids.tolist(), counts.tolist()))
 
     def _clear_simulator(self):
         self.clear_engine_data()
@@ -75,6 +77,7 @@ class Recorder(recording.Recorder):
     # ---- what the simulation state asks --------------------------------------------------
     def clear_engine_data(self):
         self._spikes = []
+        self._spike_counts = np.zeros(self.population.size, dtype=np.int64)
         self._samples = [[], [], []]
 
     def sampling_ticks(self) -> int:
@@ -106,6 +109,7 @@ class Recorder(recording.Recorder):
             part = spikes[mine].copy()
             part[:, 1] -= self._offset
             self._spikes.append(part)
+            np.add.at(self._spike_counts, part[:, 1], part[:, 2])
         if not self._columns:
             return
         interval = self.sampling_ticks()
