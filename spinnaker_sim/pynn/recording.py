@@ -36,7 +36,7 @@ class Recorder(recording.Recorder):
         self._simulator.state.update_recording()
 
     def _get_spiketimes(self, ids, clear=False):
-        index = self.population.id_to_index(np.asarray(ids, dtype=int)) if len(ids) else []
+        index = np.fromiter(ids, dtype=np.int64) - int(self.population.first_id)
         ticks, atoms, counts = self._spike_arrays()
         keep = np.isin(atoms, index)
         atoms = np.repeat(atoms[keep], counts[keep])
@@ -47,7 +47,7 @@ class Recorder(recording.Recorder):
         return self.population.all_cells[atoms].astype(int), times.astype(float)
 
     def _get_all_signals(self, variable, ids, clear=False):
-        index = np.asarray([self.population.id_to_index(i) for i in ids], dtype=int)
+        index = np.fromiter(ids, dtype=np.int64) - int(self.population.first_id)
         v = ANALOG[variable.name]
         blocks = []
         for atoms, values in self._samples[v]:
@@ -93,7 +93,7 @@ class Recorder(recording.Recorder):
         for var, ids in self.recorded.items():
             if not ids:
                 continue
-            atoms = np.sort(self.population.id_to_index(np.fromiter(ids, dtype=int)))
+            atoms = np.sort(np.fromiter(ids, dtype=np.int64) - int(self.population.first_id))
             if var.name == "spikes":
                 spikes[offset + atoms] = 1
             else:
@@ -125,7 +125,9 @@ class Recorder(recording.Recorder):
         if not self._spikes:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty
-        data = np.concatenate(self._spikes)
+        if len(self._spikes) > 1:  # concatenate once, not at every read
+            self._spikes = [np.concatenate(self._spikes)]
+        data = self._spikes[0]
         return data[:, 0], data[:, 1], data[:, 2]
 
     def _on_sampling_grid(self) -> bool:
