@@ -36,5 +36,6 @@ N_STATE = 8
 RECORD_V, RECORD_GSYN_EXC, RECORD_GSYN_INH = 0, 1, 2
 ANALOG_VARIABLES = ("v", "gsyn_exc", "gsyn_inh")
 
-# conductance weights are scaled up by 2**10 before quantisation (sPyNNaker's input_type_conductance)
+# conductance weights are scaled up by 2**10 before quantisation
+# (sPyNNaker's input_type_conductance.h)
 CONDUCTANCE_SHIFT = 10

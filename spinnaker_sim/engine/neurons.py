@@ -7,7 +7,9 @@ The order and arithmetic follow sPyNNaker (``neuron_impl_standard.h``, ``neuron_
 
 from numba import njit
 
-from .fixed_point import accum_div, accum_mul, accum_shift_right, constant, halve, ring_to_input, u032_mul
+from .fixed_point import (
+    accum_div, accum_mul, accum_shift_right, constant, halve, ring_to_input, u032_mul,
+)
 from .layout import (
     ALPHA_DT_TAU_SQR_E, ALPHA_DT_TAU_SQR_I, ALPHA_EXP_E, ALPHA_EXP_I, ALPHA_Q_E, ALPHA_Q_I,
     CONDUCTANCE_SHIFT, DECAY_E, DECAY_I, E_REV_E, E_REV_I, EXP_TC, I_OFFSET, INIT_E, INIT_I,

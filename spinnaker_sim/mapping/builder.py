@@ -138,7 +138,7 @@ def build_network(pops: list, projs: list, dt: float, fixed: bool, seed: int,
         de_source_lo[len(core_pop) + i] = c[3]
         de_stages[len(core_pop) + i] = c[4]
     is_neuron = kind < L.N_NEURON_KINDS
-    index_bits = np.array([bits_for(h - l) for l, h in zip(lo, hi)], dtype=np.int64)
+    index_bits = np.array([bits_for(n) for n in hi - lo], dtype=np.int64)
     type_bits = np.ones(n_cores, dtype=np.int64)
     ring_size = np.where(is_neuron, depth * 2 * (hi - lo), 0)
     ring_off = np.zeros(n_cores, dtype=np.int64)

@@ -1,7 +1,6 @@
 """Fixed point vs float64, seeded determinism, closed-loop rate changes, STDP direction."""
 
 import numpy as np
-import pytest
 
 import spinnaker_sim as sim
 

@@ -11,7 +11,8 @@ DT = 1.0
 
 
 def spike_times(population):
-    return [np.asarray(st.magnitude) for st in population.get_data("spikes").segments[0].spiketrains]
+    trains = population.get_data("spikes").segments[0].spiketrains
+    return [np.asarray(st.magnitude) for st in trains]
 
 
 def signal(population, name):
