@@ -38,3 +38,19 @@ def list_standard_models():
     return [obj.__name__ for obj in globals().values()
             if isinstance(obj, type) and issubclass(obj, StandardCellType)
             and obj is not StandardCellType]
+
+
+# ---- sPyNNaker compatibility: its submodules and names, the import alias, the IPython extension
+from . import external_devices, extra_models  # noqa: F401
+from .spynnaker_alias import install_as_spinnaker, uninstall_as_spinnaker  # noqa: F401
+
+
+def name() -> str:
+    """The simulator's name (sPyNNaker scripts print ``sim.name()`` in figure annotations)."""
+    return "spinnaker_sim (SpiNNaker emulator)"
+
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext spinnaker_sim``: ``import pyNN.spiNNaker`` gives the emulator in this kernel."""
+    from .kernel import load_extension
+    load_extension(ipython)

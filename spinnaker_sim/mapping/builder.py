@@ -67,28 +67,35 @@ class BuiltNetwork:
     core_synaptic_words: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
-def _source_rate(pop: PopulationModel) -> float:
-    if pop.kind == L.SPIKE_SOURCE_POISSON:
-        return float(np.max(pop.parameters["rate"])) if pop.size else 0.0
-    return pop.spikes_per_second
+def _source_rate(pre: PopulationModel, post: PopulationModel) -> float:
+    """The rate assumed for a projection's sources: a Poisson source's own (highest) rate,
+    otherwise the receiving population's ``spikes_per_second`` (as sPyNNaker)."""
+    if pre.kind == L.SPIKE_SOURCE_POISSON:
+        return float(np.max(pre.parameters["rate"])) if pre.size else 0.0
+    return post.spikes_per_second
 
 
 def _shifts(pops, projs, scaled, dt):
+    """The ring-buffer left shift of every (population, synapse type)."""
     shifts = np.zeros((len(pops), 2), dtype=np.int64)
     for p, pop in enumerate(pops):
         for receptor in (0, 1):
-            incoming = [
-                IncomingSynapses(scaled[j], int(np.bincount(prj.post_index).max())
-                                 if prj.post_index.size else 0, _source_rate(pops[prj.pre]))
-                for j, prj in enumerate(projs) if prj.post == p and prj.receptor == receptor]
-            if prj_stdp := [prj for prj in projs if prj.post == p and prj.receptor == receptor
-                            and prj.stdp is not None]:
-                w_max = max(prj.stdp[5] * np.max(weight_scale(
-                    pop.kind, receptor, pop.parameters, np.arange(pop.size))) for prj in prj_stdp)
-                incoming.append(IncomingSynapses(np.array([w_max]), 1, 1000.0 / dt))
+            mine = [j for j, prj in enumerate(projs)
+                    if prj.post == p and prj.receptor == receptor]
+            incoming = [IncomingSynapses(scaled[j], _max_in_degree(projs[j]),
+                                         _source_rate(pops[projs[j].pre], pop)) for j in mine]
             biggest = expected_max_weight(incoming, dt, pop.ring_buffer_sigma)
+            for j in mine:  # a plastic weight may grow to w_max
+                if projs[j].stdp is not None:
+                    w_max = projs[j].stdp[5] * np.max(weight_scale(
+                        pop.kind, receptor, pop.parameters, np.arange(pop.size)))
+                    biggest = max(biggest, w_max)
             shifts[p, receptor] = left_shift_for(biggest)
     return shifts
+
+
+def _max_in_degree(prj: ProjectionModel) -> int:
+    return int(np.bincount(prj.post_index).max()) if prj.post_index.size else 0
 
 
 def build_network(pops: list, projs: list, dt: float, fixed: bool, seed: int,

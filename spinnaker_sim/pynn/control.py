@@ -14,11 +14,11 @@ from . import simulator
 
 SETUP_DEFAULTS = dict(rng_seed=None, numerics="fixed", rules="guide", time_scale_factor=1.0,
                       spikes_per_second=30.0, ring_buffer_sigma=5.0, machine="auto",
-                      n_boards=None, report_folder="reports")
+                      n_boards=None, report_folder="reports", real_time=None,
+                      database_socket_addresses=None)
 REPORTS_KEPT = 10
 #: sPyNNaker's setup() keywords that change nothing in the emulator
-ACCEPTED_SPYNNAKER_KEYWORDS = ("database_socket_addresses", "n_chips_required",
-                               "n_boards_required", "graph_label")
+ACCEPTED_SPYNNAKER_KEYWORDS = ("n_chips_required", "n_boards_required", "graph_label")
 #: other backends' setup() keywords (pyNN.nest, pyNN.neuron) that mean nothing on SpiNNaker;
 #: ignored with a warning so scripts written for those backends run unchanged
 IGNORED_OTHER_BACKEND_KEYWORDS = ("threads", "verbosity", "spike_precision",
@@ -32,8 +32,14 @@ def setup(timestep: float = 1.0, min_delay="auto", max_delay="auto", **extra_par
     "float64"), ``rules`` ("guide" or "spynnaker7"), ``time_scale_factor``,
     ``spikes_per_second`` and ``ring_buffer_sigma`` (ring-buffer weight scaling),
     ``machine`` ("auto", "spinn3", "spinn5", "10-cabinet"), ``n_boards``, ``report_folder``
-    (where end() writes the mapping report; None for none).
+    (where end() writes the mapping report; None for none), ``real_time`` (None: lock runs
+    to the wall clock at ``time_scale_factor`` only when the model uses live I/O, as on the
+    machine; True: always; False: never, and live connections are then stepped in lockstep),
+    ``database_socket_addresses`` (sPyNNaker's: live connections to notify, see
+    ``external_devices``).
     """
+    if timestep == "auto":  # sPyNNaker's spelling of its default
+        timestep = 1.0
     if not isinstance(timestep, (int, float)) or timestep <= 0:
         raise ValueError(f"timestep must be a positive number of ms, got {timestep!r}; "
                          "SpiNNaker models usually use timestep=1.0 (or 0.1).")
@@ -59,6 +65,9 @@ def setup(timestep: float = 1.0, min_delay="auto", max_delay="auto", **extra_par
     seed = options.pop("rng_seed")
     simulator.state.configure(timestep, min_delay, max_delay,
                               0 if seed is None else int(seed), **options)
+    if options["real_time"]:  # wall-clock pacing runs through the live I/O loop
+        from ..external_devices.live_io import get_live_io
+        get_live_io(simulator.state)
     return rank()
 
 
@@ -69,7 +78,10 @@ def end(compatible_output: bool = True) -> None:
     for population, variables, filename in state.write_on_end:
         population.write_data(get_io(filename), variables)
     state.write_on_end = []
+    if state.live is not None:
+        state.live.close()
     if state.mapping is not None and state.report_folder:
+        state.attach_provenance()
         state.mapping.report().write(new_report_folder(state.report_folder))
     state.is_set_up = False
 
@@ -136,4 +148,5 @@ def mapping_report():
     state = simulator.state
     state.require_setup("mapping_report()")
     mapping = state.mapping or state.map()
+    state.attach_provenance()
     return mapping.report()

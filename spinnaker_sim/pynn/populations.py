@@ -78,9 +78,15 @@ class Population(common.Population):
     _assembly_class = Assembly
 
     def __init__(self, size, cellclass, cellparams=None, structure=None, initial_values={},
-                 label=None):
+                 label=None, additional_parameters=None):
+        """As PyNN's, plus sPyNNaker's `additional_parameters`: ``spikes_per_second`` and
+        ``ring_buffer_sigma`` set this population's ring-buffer weight scaling; hardware keys
+        (``virtual_key``, ``port``, ...) mean nothing in the emulator and are ignored."""
         simulator.state.require_setup("Population()")
         simulator.state.require_unbuilt("Adding a Population")
+        self.weight_scaling = {key: float(value) for key, value in
+                               (additional_parameters or {}).items()
+                               if key in ("spikes_per_second", "ring_buffer_sigma")}
         super().__init__(size, cellclass, cellparams, structure, initial_values, label)
 
     def _create_cells(self):

@@ -16,7 +16,7 @@ from ..engine.tick_loop import (
     MAX_PACKETS_PER_TICK, PACKETS_RECEIVED, SATURATIONS, SPIKES_SENT, SYNAPTIC_EVENTS,
 )
 from ..errors import NotSetUpError, SpinnakerSimError
-from ..mapping.builder import PopulationModel, ProjectionModel, build_network, write_population
+from ..mapping.builder import build_network, write_population
 from ..mapping import default_max_atoms_per_core
 from ..mapping.profiles import get_profile
 from .machine_model import map_network, unique_labels
@@ -47,7 +47,7 @@ class State(common.control.BaseState):
     # ---- set-up ------------------------------------------------------------------------------
     def configure(self, timestep, min_delay, max_delay, rng_seed, numerics, rules,
                   time_scale_factor, spikes_per_second, ring_buffer_sigma, machine, n_boards,
-                  report_folder):
+                  report_folder, real_time, database_socket_addresses):
         self.clear()
         self.is_set_up = True
         self.dt = timestep
@@ -62,6 +62,8 @@ class State(common.control.BaseState):
         self.machine = machine
         self.n_boards = n_boards
         self.report_folder = report_folder
+        self.real_time = real_time
+        self.database_socket_addresses = list(database_socket_addresses or [])
 
     def clear(self):
         self.populations = []
@@ -76,6 +78,8 @@ class State(common.control.BaseState):
         self.mapping = None
         self.rng_seed = 0
         self.write_on_end = []
+        self.live = None  # external_devices.LiveIO once the model uses live I/O
+        self.spike_recorded = None
         self.reset()
 
     def reset(self):
@@ -165,11 +169,13 @@ class State(common.control.BaseState):
     def build(self):
         pops, projs, labels = self.describe_model()
         self.mapping = map_network(self, self.populations, pops, projs, labels)
-        for model, label in zip(pops, labels):
+        for model, label, population in zip(pops, labels, self.populations):
             model.slices = list(self.mapping.slices[label])
             model.ring_buffer_depth = self.mapping.ring_buffer_depth.get(label, 1)
-            model.spikes_per_second = self.spikes_per_second
-            model.ring_buffer_sigma = self.ring_buffer_sigma
+            model.spikes_per_second = population.weight_scaling.get(
+                "spikes_per_second", self.spikes_per_second)
+            model.ring_buffer_sigma = population.weight_scaling.get(
+                "ring_buffer_sigma", self.ring_buffer_sigma)
         self.built = build_network(pops, projs, self.dt, self.fixed, self.rng_seed,
                                    4 * numba.get_num_threads())
         self.engine = Engine(self.built.arrays)
@@ -190,6 +196,9 @@ class State(common.control.BaseState):
             ticks = population.recorder.sampling_ticks()
             for c in self.built.population_cores[p]:
                 intervals[c] = ticks if population.recorder.records_analog() else 0
+        self.spike_recorded = spikes.copy()
+        if self.live is not None:  # live output streams spikes whether recorded or not
+            self.live.mark_output_atoms(self, spikes)
         self.engine.set_recording(columns, intervals, spikes)
 
     # ---- running -----------------------------------------------------------------------------
@@ -201,17 +210,26 @@ class State(common.control.BaseState):
         if n_ticks <= 0:
             self.running = True
             return
+        if self.live is not None:  # external_devices: the run is cut into chunks for live I/O
+            self.live.run(self, n_ticks)
+        else:
+            self.run_ticks(n_ticks)
+        self.running = True
+
+    def run_ticks(self, n_ticks: int) -> np.ndarray:
+        """Run `n_ticks` on the engine and hand recordings to the recorders; returns every spike
+        the engine reported, as (tick, atom, count) rows (live-output atoms included)."""
         cs_values, cs_column = self._current_schedule(n_ticks)
         t0 = self.engine.tick
         spikes, samples, first_rows = self.engine.run(n_ticks, cs_values, cs_column)
+        recorded = spikes if self.live is None else spikes[self.spike_recorded[spikes[:, 1]] > 0]
         for p, population in enumerate(self.populations):
             cores = self.built.population_cores[p]
-            population.recorder.store_run(spikes, samples, first_rows[cores[0]] if cores else 0,
-                                          t0, n_ticks)
+            population.recorder.store_run(recorded, samples,
+                                          first_rows[cores[0]] if cores else 0, t0, n_ticks)
         self.t = self.engine.tick * self.dt
-        self.running = True
-        self._attach_provenance()
         self._warn_saturation()
+        return spikes
 
     def run(self, simtime):
         self.run_until(self.t + simtime)
@@ -244,7 +262,10 @@ class State(common.control.BaseState):
         p = self.populations.index(population)
         return int(self.built.atom_offset[p]) + population.id_to_index(cell)
 
-    def _attach_provenance(self):
+    def attach_provenance(self):
+        """Hand the engine's per-core counters so far to the mapping report."""
+        if self.engine is None:
+            return
         counters = self.engine.counters
         self.mapping.attach_provenance({
             "packets_received": counters[:, PACKETS_RECEIVED],

@@ -1,0 +1,168 @@
+"""Per-sync-step overhead of the orchestrator with trivial engines over inproc, ipc and tcp.
+
+Two ClockEngines (a stand-in brain and env that only keep time) are stepped in lockstep; each
+step sets one value on each and reads one back, as a closed loop does. For scale, the same
+exchange is timed with bare pyzmq echo processes (no bridge code at all): the floor this
+machine's ZeroMQ gives two concurrent round trips. With ``--loop`` it also runs a small brain +
+CartPole loop (spinnaker_sim, 100 Poisson sources -> 100 LIF) and reports its real-time factor.
+
+    python bench/bridge_overhead.py                  # 10,000 steps per transport
+    python bench/bridge_overhead.py --steps 2000 --loop --out bench/results/x.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import zmq
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import REPO_ROOT, machine_description
+
+sys.path.insert(0, str(REPO_ROOT))
+from nrp_bridge import Orchestrator, start_engines
+from nrp_bridge.protocol import Message, encode
+
+TRANSPORTS = ("inproc", "ipc", "tcp")
+WARMUP = 200
+
+
+def _echo(t: float, outputs: dict) -> dict:
+    return {"brain": {"x": t}, "env": {"action": t}}
+
+
+def measure_overhead(transport: str, steps: int) -> dict:
+    """Median and p99 wall time of one sync step (two trivial engines) in microseconds."""
+    engines = start_engines({"brain": "clock", "env": "clock"}, transport=transport)
+    with Orchestrator(engines, exchange=_echo, read={"brain": ["time"], "env": ["time"]},
+                      configs={"brain": {"timestep": 0.001}, "env": {"timestep": 0.01}},
+                      recorder=lambda *args: None) as loop:
+        loop.run(WARMUP)
+        loop.log.clear()
+        loop.run(steps)
+        walls = np.array([s.wall_s for s in loop.log]) * 1e6
+    return {"transport": transport, "steps": steps, "median_us": float(np.median(walls)),
+            "p99_us": float(np.percentile(walls, 99)), "mean_us": float(walls.mean())}
+
+
+_ECHO_SERVER = """
+import sys, zmq
+sock = zmq.Context().socket(zmq.ROUTER)
+sock.bind(sys.argv[1])
+print(sock.getsockopt_string(zmq.LAST_ENDPOINT), flush=True)
+while True:
+    frames = sock.recv_multipart()
+    if frames[1] == b"stop":
+        break
+    sock.send_multipart(frames)
+"""
+
+
+def measure_zmq_floor(transport: str, steps: int, engines: int = 2) -> dict:
+    """Two bare pyzmq echo processes, two concurrent round trips of bridge-sized messages."""
+    folder = tempfile.mkdtemp(prefix="nrp-floor-")
+    bind = {"ipc": f"ipc://{folder}/echo-{{}}", "tcp": "tcp://127.0.0.1:*"}[transport]
+    servers = [subprocess.Popen([sys.executable, "-c", _ECHO_SERVER, bind.format(i)],
+                                stdout=subprocess.PIPE, text=True) for i in range(engines)]
+    sockets = []
+    for server in servers:
+        sock = zmq.Context.instance().socket(zmq.DEALER)
+        sock.linger = 0
+        sock.connect(server.stdout.readline().strip())
+        sockets.append(sock)
+    request = encode(Message("advance", {"values": {"x": 0.5}, "dt": 0.02, "names": ["time"]}))
+    walls = []
+    for k in range(WARMUP + steps):
+        started = time.perf_counter()
+        for sock in sockets:
+            sock.send(request)
+        for sock in sockets:
+            sock.recv()
+        walls.append(time.perf_counter() - started)
+    for sock, server in zip(sockets, servers, strict=True):
+        sock.send(b"stop")
+        server.wait(5)
+        sock.close()
+    shutil.rmtree(folder, ignore_errors=True)
+    walls = np.array(walls[WARMUP:]) * 1e6
+    return {"transport": f"{transport} (bare pyzmq)", "steps": steps,
+            "median_us": float(np.median(walls)), "p99_us": float(np.percentile(walls, 99)),
+            "mean_us": float(walls.mean())}
+
+
+def _brain(sim):
+    """100 Poisson sources one-to-one onto 100 LIF neurons (the closed-loop benchmark brain)."""
+    sources = sim.Population(100, sim.SpikeSourcePoisson(rate=20.0), label="sensors")
+    neurons = sim.Population(100, sim.IF_curr_exp(), label="motors")
+    sim.Projection(sources, neurons, sim.OneToOneConnector(),
+                   sim.StaticSynapse(weight=1.0, delay=1.0), receptor_type="excitatory")
+    return [sources, neurons]
+
+
+def _cartpole_tf(t: float, outputs: dict) -> dict:
+    obs = outputs["env"]["observation"]
+    counts = outputs["brain"]["motors:spike_counts"]
+    rates = np.full(100, 10.0 + 100.0 * float(obs[2] > 0))
+    return {"brain": {"sensors:rate": rates}, "env": {"action": int(counts[:50].sum() >
+                                                                    counts[50:].sum())}}
+
+
+def measure_loop(transport: str, steps: int) -> dict:
+    """Real-time factor of a brain (spinnaker_sim) + CartPole loop."""
+    engines = start_engines({"brain": "brain", "env": "gym"}, transport=transport)
+    configs = {"brain": {"brain": "bridge_overhead:_brain", "seed": 1},
+               "env": {"env": "CartPole-v1", "seed": 1, "auto_reset": True}}
+    started = time.perf_counter()
+    with Orchestrator(engines, exchange=_cartpole_tf, configs=configs,
+                      read={"brain": ["motors:spike_counts"], "env": ["observation"]}) as loop:
+        setup_s = time.perf_counter() - started
+        loop.run(10)  # first runs map and compile
+        loop.log.clear()
+        loop.run(steps)
+        summary = loop.summary()
+    return {"transport": transport, "steps": steps, "setup_s": setup_s,
+            "median_step_ms": summary["median_step_ms"], "rtf": summary["rtf"]}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=10_000)
+    parser.add_argument("--loop", action="store_true", help="also time a brain + CartPole loop")
+    parser.add_argument("--loop-steps", type=int, default=500)
+    stamp = datetime.date.today().isoformat()
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "results" /
+                        f"bridge-{stamp}-{socket.gethostname()}.json")
+    args = parser.parse_args(argv)
+
+    overhead = [measure_overhead(t, args.steps) for t in TRANSPORTS]
+    overhead += [measure_zmq_floor(t, args.steps) for t in ("ipc", "tcp")]
+    print(f"{'transport':<20} {'steps':>7} {'median us':>10} {'p99 us':>10} {'mean us':>10}")
+    for row in overhead:
+        print(f"{row['transport']:<20} {row['steps']:>7} {row['median_us']:>10.1f} "
+              f"{row['p99_us']:>10.1f} {row['mean_us']:>10.1f}")
+    result = {"benchmark": "bridge_overhead", "date": stamp, "machine": machine_description(),
+              "overhead": overhead}
+    if args.loop:
+        loops = [measure_loop(t, args.loop_steps) for t in ("inproc", "ipc")]
+        print(f"\n{'loop':<20} {'steps':>7} {'median ms':>10} {'RTF':>8}")
+        for row in loops:
+            print(f"{row['transport']:<20} {row['steps']:>7} {row['median_step_ms']:>10.2f} "
+                  f"{row['rtf']:>8.2f}")
+        result["brain_gym_loop"] = loops
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1))
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
