@@ -144,7 +144,7 @@ def _stdp_on_pre_spike(row, start, end, pre_tick, core_lo, index_mask, words, ru
             if t_post >= pre_tick:
                 continue
             y += math.exp(-(pre_tick - t_post) / tau_minus)
-            if previous >= 0 and t_post > previous:
+            if previous >= 0 and t_post >= previous:  # not yet paired with a later pre
                 x = x_previous * math.exp(-(t_post - previous) / tau_plus)
                 scale = (w_max - weight) if multiplicative else w_max
                 weight = min(w_max, weight + rule[A_PLUS] * x * scale)
