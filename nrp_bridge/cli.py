@@ -3,6 +3,7 @@
     nrp-bridge run experiment.toml [--duration S] [--transport T] [--out data.npz]
     nrp-bridge serve-engine --engine brain|gym|clock|module:Class --endpoint ipc://...|tcp://...
     nrp-bridge curve-keys FOLDER
+    nrp-bridge demo [--seed N] [--transport ipc|tcp] [--out DIR] [--headless]
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from typing import Any
 
 import numpy as np
 
+from transfer_functions import TransferFunction, TransferFunctionManager
+
 from .config import ExperimentSpec, load_experiment
 from .engines.factory import TRANSPORTS, start_engines
 from .errors import EngineError
 from .importing import resolve_reference
 from .orchestrator import Orchestrator
 from .protocol import DEFAULT_MAX_MESSAGE_SIZE
+from .tf_exchange import EXTENSION, TFExchange
 from .transport import DEFAULT_HEARTBEAT_INTERVAL
 
 
@@ -30,21 +34,54 @@ def build_exchange(spec: ExperimentSpec) -> Callable[..., dict] | None:
 
     ``functions`` lists ``"module:function"`` references, each ``f(t, outputs) -> {engine:
     {name: value}}``; they run in order and their results are merged (later ones win).
+    ``nrp`` lists ``"module:name"`` references to NRP-style transfer functions (a
+    TransferFunction or a list of them) for the engines named ``brain`` and ``env``: their
+    devices are added to the brain's config (a DeviceHost extension) and what they read to
+    the engines' ``read`` lists; they run before the ``functions``.
     """
     section = spec.raw.get("transfer_functions")
     if not section:
         return None
     functions = [resolve_reference(ref, "transfer function")
                  for ref in section.get("functions", [])]
+    tf_exchange = _nrp_exchange(spec, section.get("nrp", []))
 
-    def exchange(t: float, outputs: dict) -> dict:
+    def exchange(t: float, outputs: dict, targets: tuple) -> dict:
         merged: dict[str, dict] = {}
-        for function in functions:
-            for engine, values in (function(t, outputs) or {}).items():
-                merged.setdefault(engine, {}).update(values)
+        results = [tf_exchange(t, outputs, targets)] if tf_exchange is not None else []
+        results += [function(t, outputs) for function in functions]
+        for result in results:
+            for engine, values in (result or {}).items():
+                if engine in targets:
+                    merged.setdefault(engine, {}).update(values)
+        if tf_exchange is not None and tf_exchange.error is not None:
+            error, tf_exchange.error = tf_exchange.error, None
+            raise error  # a file-driven run has no one to fix the TF: stop
         return merged
 
     return exchange
+
+
+def _nrp_exchange(spec: ExperimentSpec, references: list[str]) -> TFExchange | None:
+    """A TFExchange for the referenced NRP-style TFs; wires their devices and reads into the
+    brain and env engine specs."""
+    if not references:
+        return None
+    missing = [name for name in ("brain", "env") if name not in spec.engines]
+    if missing:
+        raise ValueError(f"[transfer_functions] nrp needs engines named 'brain' and 'env'; "
+                         f"missing {missing}")
+    tfs: list[TransferFunction] = []
+    for ref in references:
+        found = resolve_reference(ref, "NRP transfer function")
+        tfs += list(found) if isinstance(found, (list, tuple)) else [found]
+    manager = TransferFunctionManager(tfs)
+    brain, env = spec.engines["brain"], spec.engines["env"]
+    brain.config.setdefault("extensions", []).append(
+        {"factory": EXTENSION, "devices": manager.device_specs(), "dt_ms": spec.dt_sync * 1000.0})
+    brain.read = list(dict.fromkeys(brain.read + manager.brain_reads()))
+    env.read = list(dict.fromkeys(env.read + manager.env_reads()))
+    return TFExchange(manager)
 
 
 def run_experiment(spec: ExperimentSpec, progress: bool = False) -> Orchestrator:
@@ -119,6 +156,15 @@ def _curve_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    from .demo import report, run_demo
+
+    summary = run_demo(seed=args.seed, transport=args.transport, out=args.out,
+                       progress=not args.headless)
+    print(report(summary))
+    return 0 if summary["reached_target"] else 2
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nrp-bridge", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -150,6 +196,14 @@ def _parser() -> argparse.ArgumentParser:
     keys = commands.add_parser("curve-keys", help="write a CURVE key pair for a remote engine")
     keys.add_argument("folder")
     keys.set_defaults(handler=_curve_keys)
+
+    demo = commands.add_parser("demo", help="closed-loop Braitenberg rover on spinnaker_sim")
+    demo.add_argument("--seed", type=int, default=0, help="seed of the brain and the arena")
+    demo.add_argument("--transport", choices=("ipc", "tcp", "inproc"), default="ipc",
+                      help="ipc/tcp: engines as processes over ZeroMQ")
+    demo.add_argument("--out", default="nrp-demo", help="folder for the data and the PNG")
+    demo.add_argument("--headless", action="store_true", help="no progress bar")
+    demo.set_defaults(handler=_demo)
     return parser
 
 
