@@ -237,15 +237,22 @@ def build_network(pops: list, projs: list, dt: float, fixed: bool, seed: int,
 
 def write_population(arrays: NetworkArrays, pop: PopulationModel, offset: int, dt: float):
     """(Re)write one population's parameters, initial state and source schedules."""
-    sl = slice(offset, offset + pop.size)
     if pop.kind < L.N_NEURON_KINDS:
-        arrays.params[sl] = encode_parameters(pop.kind, pop.parameters, dt, arrays.fixed)
-        arrays.refrac_ticks[sl] = refractory_ticks(pop.parameters, dt, pop.size)
-        arrays.state[sl] = encode_state(pop.initial_values, pop.size, arrays.fixed)
+        write_neuron_parameters(arrays, pop, offset, dt)
+        arrays.state[offset:offset + pop.size] = encode_state(pop.initial_values, pop.size,
+                                                              arrays.fixed)
     elif pop.kind == L.SPIKE_SOURCE_POISSON:
         write_poisson(arrays, pop, offset, dt)
     else:
         write_spike_times(arrays, offset, pop.size, pop.spike_times or [], dt)
+
+
+def write_neuron_parameters(arrays: NetworkArrays, pop: PopulationModel, offset: int,
+                            dt: float):
+    """(Re)write one neuron population's parameters, leaving its state as it is."""
+    sl = slice(offset, offset + pop.size)
+    arrays.params[sl] = encode_parameters(pop.kind, pop.parameters, dt, arrays.fixed)
+    arrays.refrac_ticks[sl] = refractory_ticks(pop.parameters, dt, pop.size)
 
 
 def write_poisson(arrays: NetworkArrays, pop: PopulationModel, offset: int, dt: float):

@@ -60,7 +60,7 @@ class PopulationView(common.PopulationView):
             updated[name][self.mask] = value
         validate_parameters(self.parent.label, updated)
         self.parent._parameters.update(updated)
-        simulator.state.write_parameters(self.parent, state_too=False)
+        simulator.state.write_parameters(self.parent)
 
     def _set_initial_value_array(self, variable, initial_values):
         values = initial_values.evaluate(simplify=False)
@@ -136,7 +136,7 @@ class Population(common.Population):
                 if not isinstance(value, np.ndarray) or value.shape != (self.size,) else value
         validate_parameters(self.label, updated)
         self._parameters = updated
-        simulator.state.write_parameters(self, state_too=False)
+        simulator.state.write_parameters(self)
 
     def build_model(self) -> PopulationModel:
         """What the builder needs to know of this population."""

@@ -16,7 +16,7 @@ from ..engine.tick_loop import (
     MAX_PACKETS_PER_TICK, PACKETS_RECEIVED, SATURATIONS, SPIKES_SENT, SYNAPTIC_EVENTS,
 )
 from ..errors import NotSetUpError, SpinnakerSimError
-from ..mapping.builder import build_network, write_population
+from ..mapping.builder import build_network, write_neuron_parameters, write_population
 from ..mapping import default_max_atoms_per_core
 from ..mapping.profiles import get_profile
 from .machine_model import map_network, unique_labels
@@ -131,21 +131,16 @@ class State(common.control.BaseState):
         self.engine.ticks_to_next[sl] = -1
         self.engine.next_index[sl] = self.engine.net.times_ptr[offset:offset + population.size]
 
-    def write_parameters(self, population, state_too: bool):
+    def write_parameters(self, population):
+        """Push changed parameters to the engine (neuron state and time are kept)."""
         if self.engine is None:
             return
-        if state_too or not population.celltype.injectable:
+        if not population.celltype.injectable:  # sources: rates, schedules
             self.write_population(population)
             return
-        from ..mapping.neuron_parameters import encode_parameters, refractory_ticks
         p = self.populations.index(population)
-        offset = int(self.built.atom_offset[p])
-        sl = slice(offset, offset + population.size)
-        model = population.build_model()
-        self.engine.net.params[sl] = encode_parameters(model.kind, model.parameters, self.dt,
-                                                       self.fixed)
-        self.engine.net.refrac_ticks[sl] = refractory_ticks(model.parameters, self.dt,
-                                                            population.size)
+        write_neuron_parameters(self.engine.net, population.build_model(),
+                                int(self.built.atom_offset[p]), self.dt)
 
     # ---- building --------------------------------------------------------------------------
     def atoms_per_core(self, celltype) -> int:
