@@ -4,7 +4,7 @@ It knows nothing of PyNN: the builder in ``mapping/`` fills a :class:`NetworkArr
 frontend asks for ticks, spikes and samples by atom index.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -61,7 +61,6 @@ class NetworkArrays:
     # spike history depth (1 + the longest delay-extension reach)
     history_ticks: int = 1
     fixed: bool = True
-    extra: dict = field(default_factory=dict)
 
 
 class Engine:
