@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tick_loop import N_COUNTERS, run_ticks
+from .tick_loop import N_COUNTERS, run_ticks_parallel, run_ticks_serial
 
 SPIKE_BUFFER_MIN = 4096
 #: below this many atoms a tick is too little work to share between threads (measured: on
@@ -135,12 +135,12 @@ class Engine:
         chunks = []
         self.spike_buffer_n[0] = 0
         t = t0
-        parallel = self.n_atoms >= PARALLEL_MIN_ATOMS
+        run_ticks = run_ticks_parallel if self.n_atoms >= PARALLEL_MIN_ATOMS else run_ticks_serial
         while t < t0 + n_ticks:
             recording = (self.rec_columns, samples, first_rows, self.spike_recorded,
                          self.spike_buffer, self.spike_buffer_n)
             t = run_ticks(t, t0 + n_ticks - t, cores, neurons, synapses, plasticity, sources,
-                          (cs_values[t - t0:], cs_column), recording, spikes, parallel)
+                          (cs_values[t - t0:], cs_column), recording, spikes)
             if t < t0 + n_ticks:  # the spike buffer is full: keep it, start a bigger one
                 chunks.append(self.spike_buffer[:self.spike_buffer_n[0]].copy())
                 self.spike_buffer = np.zeros((2 * len(self.spike_buffer), 3), np.int64)

@@ -20,81 +20,93 @@ MAX_PACKETS_PER_TICK, PACKETS_BEFORE_TICK = 5, 6
 N_COUNTERS = 7
 
 
-@njit(cache=True, parallel=True)
-def run_ticks(t0, n_ticks, cores, neurons, synapses, plasticity, sources, currents, recording,
-              spikes, parallel):
-    """Run ticks t0 .. t0 + n_ticks - 1; return the first tick not run.
+def _compile_tick_loop(parallel: bool):
+    """The tick loop, compiled serial or parallel (two cache entries: `parallel` is part of the
+    closure, so numba keys them apart)."""
 
-    `parallel` shares each phase between numba's threads; small models run serially, as a
-    parallel region costs microseconds to open, twice per tick.
+    def run_ticks(t0, n_ticks, cores, neurons, synapses, plasticity, sources, currents, recording,
+                  spikes):
+        """Run ticks t0 .. t0 + n_ticks - 1; return the first tick not run.
 
-    Stops early (returning that tick) when the spike recording buffer could overflow in the
-    next tick, so the caller can grow it and continue: nothing recorded is lost.
-    """
-    kind, lo, hi, depth, counters = cores[0], cores[1], cores[2], cores[4], cores[9]
-    de_source_lo, de_stages, group_ptr = cores[10], cores[11], cores[12]
-    post_hist, post_hist_n = plasticity[4], plasticity[5]
-    cs_values, cs_column = currents
-    rec_columns, rec_out, rec_first_row, spike_recorded, spike_buffer, spike_buffer_n = recording
-    fired_ids, fired_count, n_fired, hist_ids, hist_count, hist_n = spikes
+        The parallel variant shares each phase between numba's threads; small models run the
+        serial one, as a parallel region costs microseconds to open, twice per tick (and compiling
+        the parallel variant costs seconds, so it is compiled only for models that use it).
 
-    n_cores = kind.shape[0]
-    n_real = neurons[0].shape[0]
-    n_groups = group_ptr.shape[0] - 1
-    history = hist_n.shape[0]
-    track_post = post_hist.shape[0] == n_real
-    for t in range(t0, t0 + n_ticks):
-        if spike_buffer_n[0] + n_real > spike_buffer.shape[0]:
-            return t
-        cs_row = cs_values[t - t0]
-        if parallel:
-            for c in prange(n_cores):
-                _update_core(c, t, cores, neurons, sources, cs_row, cs_column, rec_columns,
-                             rec_out, rec_first_row, fired_ids, fired_count, n_fired)
-        else:
-            for c in range(n_cores):
-                _update_core(c, t, cores, neurons, sources, cs_row, cs_column, rec_columns,
-                             rec_out, rec_first_row, fired_ids, fired_count, n_fired)
+        Stops early (returning that tick) when the spike recording buffer could overflow in the
+        next tick, so the caller can grow it and continue: nothing recorded is lost.
+        """
+        kind, lo, hi, depth, counters = cores[0], cores[1], cores[2], cores[4], cores[9]
+        de_source_lo, de_stages, group_ptr = cores[10], cores[11], cores[12]
+        post_hist, post_hist_n = plasticity[4], plasticity[5]
+        cs_values, cs_column = currents
+        rec_columns, rec_out, rec_first_row, spike_recorded, spike_buffer, spike_buffer_n = recording
+        fired_ids, fired_count, n_fired, hist_ids, hist_count, hist_n = spikes
 
-        # gather this tick's spikes into the history, in key order
-        h = t % history
-        m = 0
-        for c in range(n_cores):
-            sent = 0
-            if kind[c] == DELAY_EXTENSION:
-                m, sent = _resend_delayed(t, c, lo, hi, depth, de_source_lo, de_stages, hist_ids,
-                                          hist_count, hist_n, h, m)
+        n_cores = kind.shape[0]
+        n_real = neurons[0].shape[0]
+        n_groups = group_ptr.shape[0] - 1
+        history = hist_n.shape[0]
+        track_post = post_hist.shape[0] == n_real
+        for t in range(t0, t0 + n_ticks):
+            if spike_buffer_n[0] + n_real > spike_buffer.shape[0]:
+                return t
+            cs_row = cs_values[t - t0]
+            if parallel:
+                for c in prange(n_cores):
+                    _update_core(c, t, cores, neurons, sources, cs_row, cs_column, rec_columns,
+                                 rec_out, rec_first_row, fired_ids, fired_count, n_fired)
             else:
-                for j in range(lo[c], lo[c] + n_fired[c]):
-                    i = fired_ids[j]
-                    count = 1 if kind[c] < N_NEURON_KINDS else fired_count[j]
-                    hist_ids[h, m] = i
-                    hist_count[h, m] = count
-                    m += 1
-                    sent += count
-                    if spike_recorded[i]:
-                        b = spike_buffer_n[0]
-                        spike_buffer[b, 0] = t
-                        spike_buffer[b, 1] = i
-                        spike_buffer[b, 2] = count
-                        spike_buffer_n[0] = b + 1
-                    if track_post and kind[c] < N_NEURON_KINDS:
-                        post_hist[i, post_hist_n[i] % post_hist.shape[1]] = t
-                        post_hist_n[i] += 1
-            counters[c, SPIKES_SENT] += sent
-            if sent > counters[c, MAX_SPIKES_PER_TICK]:
-                counters[c, MAX_SPIKES_PER_TICK] = sent
-        hist_n[h] = m
+                for c in range(n_cores):
+                    _update_core(c, t, cores, neurons, sources, cs_row, cs_column, rec_columns,
+                                 rec_out, rec_first_row, fired_ids, fired_count, n_fired)
 
-        ids = hist_ids[h, :m]
-        counts = hist_count[h, :m]
-        if parallel:
-            for g in prange(n_groups):
-                _deliver_group(g, t, ids, counts, cores, neurons, synapses, plasticity)
-        else:
-            for g in range(n_groups):
-                _deliver_group(g, t, ids, counts, cores, neurons, synapses, plasticity)
-    return t0 + n_ticks
+            # gather this tick's spikes into the history, in key order
+            h = t % history
+            m = 0
+            for c in range(n_cores):
+                sent = 0
+                if kind[c] == DELAY_EXTENSION:
+                    m, sent = _resend_delayed(t, c, lo, hi, depth, de_source_lo, de_stages, hist_ids,
+                                              hist_count, hist_n, h, m)
+                else:
+                    for j in range(lo[c], lo[c] + n_fired[c]):
+                        i = fired_ids[j]
+                        count = 1 if kind[c] < N_NEURON_KINDS else fired_count[j]
+                        hist_ids[h, m] = i
+                        hist_count[h, m] = count
+                        m += 1
+                        sent += count
+                        if spike_recorded[i]:
+                            b = spike_buffer_n[0]
+                            spike_buffer[b, 0] = t
+                            spike_buffer[b, 1] = i
+                            spike_buffer[b, 2] = count
+                            spike_buffer_n[0] = b + 1
+                        if track_post and kind[c] < N_NEURON_KINDS:
+                            post_hist[i, post_hist_n[i] % post_hist.shape[1]] = t
+                            post_hist_n[i] += 1
+                counters[c, SPIKES_SENT] += sent
+                if sent > counters[c, MAX_SPIKES_PER_TICK]:
+                    counters[c, MAX_SPIKES_PER_TICK] = sent
+            hist_n[h] = m
+
+            ids = hist_ids[h, :m]
+            counts = hist_count[h, :m]
+            if parallel:
+                for g in prange(n_groups):
+                    _deliver_group(g, t, ids, counts, cores, neurons, synapses, plasticity)
+            else:
+                for g in range(n_groups):
+                    _deliver_group(g, t, ids, counts, cores, neurons, synapses, plasticity)
+        return t0 + n_ticks
+
+    return njit(cache=True, parallel=parallel)(run_ticks)
+
+
+#: run_ticks(t0, n_ticks, cores, neurons, synapses, plasticity, sources, currents, recording,
+#: spikes) -> first tick not run
+run_ticks_serial = _compile_tick_loop(False)
+run_ticks_parallel = _compile_tick_loop(True)
 
 
 @njit(cache=True)

@@ -98,3 +98,13 @@ def test_one_neuron_populations_connect_under_numpy_2():
                           sim.StaticSynapse(weight=1.0, delay=2.0))
     assert len(prj2) == 1
     sim.end()
+
+
+def test_parallel_and_serial_tick_loops_are_bit_identical(monkeypatch):
+    """Large models share ticks between threads; the result must not depend on it."""
+    from spinnaker_sim.engine import engine
+    serial = poisson_driven("fixed", 21)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_ATOMS", 1)
+    parallel = poisson_driven("fixed", 21)
+    assert np.array_equal(serial[0], parallel[0])
+    assert all(np.array_equal(a, b) for a, b in zip(serial[1], parallel[1]))
