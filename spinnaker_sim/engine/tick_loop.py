@@ -39,7 +39,8 @@ def _compile_tick_loop(parallel: bool):
         de_source_lo, de_stages, group_ptr = cores[10], cores[11], cores[12]
         post_hist, post_hist_n = plasticity[4], plasticity[5]
         cs_values, cs_column = currents
-        rec_columns, rec_out, rec_first_row, spike_recorded, spike_buffer, spike_buffer_n = recording
+        (rec_columns, rec_out, rec_first_row, spike_recorded, spike_buffer,
+         spike_buffer_n) = recording
         fired_ids, fired_count, n_fired, hist_ids, hist_count, hist_n = spikes
 
         n_cores = kind.shape[0]
@@ -66,8 +67,8 @@ def _compile_tick_loop(parallel: bool):
             for c in range(n_cores):
                 sent = 0
                 if kind[c] == DELAY_EXTENSION:
-                    m, sent = _resend_delayed(t, c, lo, hi, depth, de_source_lo, de_stages, hist_ids,
-                                              hist_count, hist_n, h, m)
+                    m, sent = _resend_delayed(t, c, lo, hi, depth, de_source_lo, de_stages,
+                                              hist_ids, hist_count, hist_n, h, m)
                 else:
                     for j in range(lo[c], lo[c] + n_fired[c]):
                         i = fired_ids[j]
