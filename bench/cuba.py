@@ -37,14 +37,18 @@ BRIAN2_DEFAULT_SIZE = 500   # pyNN.brian2 builds ~350 s at 4000 (one connect per
 
 
 def build_and_run(backend: str, n: int, dt: float, tstop: float, seed: int,
-                  nest_threads: int) -> dict:
-    """Build CUBA-n on one backend, run it, and return timings, spike count and rates."""
+                  nest_threads: int, numerics: str = "fixed") -> dict:
+    """Build CUBA-n on one backend, run it, and return timings, spike count and rates.
+
+    `numerics` ("fixed" or "float64") applies to spinnaker_sim: the float64 run measures what
+    the fixed-point arithmetic costs (or saves)."""
     t0 = time.perf_counter()
     sim = import_backend(backend)
     t_import = time.perf_counter() - t0
     extra = {"threads": nest_threads} if backend == "nest" else {}
     if backend == "spinnaker_sim":
         extra["rng_seed"] = seed
+        extra["numerics"] = numerics
     delay = max(0.2, dt)
     t0 = time.perf_counter()
     sim.setup(timestep=dt, min_delay=delay, max_delay=delay, **extra)
@@ -96,6 +100,7 @@ def build_and_run(backend: str, n: int, dt: float, tstop: float, seed: int,
     sim.end()
     return {
         "backend": backend, "n": n, "dt": dt, "tstop_ms": tstop,
+        "numerics": numerics if backend == "spinnaker_sim" else None,
         "import_s": t_import, "build_s": t_build, "run_s": t_run,
         "spikes": int(spikes_1.sum()), "mean_rate_hz": spikes_1.sum() / n / (tstop / 1000.0),
         "synapses": n_synapses, "synaptic_events": int(events_1),
@@ -118,18 +123,21 @@ def _spike_counts(exc, inh) -> np.ndarray:
 def run_all(dts: list[float], tstop: float, seed: int, skip_brian2: bool, brian2_size: int,
             nest_threads: int, log=print) -> list[dict]:
     """Every (backend, dt) pair in its own process; adds ratios against NEST at equal size."""
-    plan = [("spinnaker_sim", FULL_SIZE, 900), ("nest", FULL_SIZE, 900)]
+    plan = [("spinnaker_sim", FULL_SIZE, 900, "fixed"),
+            ("spinnaker_sim", FULL_SIZE, 900, "float64"),
+            ("nest", FULL_SIZE, 900, "fixed")]
     if not skip_brian2:
-        plan.append(("brian2", brian2_size, 1800))
+        plan.append(("brian2", brian2_size, 1800, "fixed"))
         if brian2_size != FULL_SIZE:
             log(f"[cuba] brian2 runs at n={brian2_size}, not {FULL_SIZE}: pyNN.brian2 takes "
                 "~6 min to build the full network; pass --brian2-size 4000 for full size.")
     results = []
     for dt in dts:
-        for backend, n, timeout in plan:
+        for backend, n, timeout, numerics in plan:
             args = ["--backend", backend, "--n", str(n), "--dt", str(dt), "--tstop", str(tstop),
-                    "--seed", str(seed), "--nest-threads", str(nest_threads)]
-            log(f"[cuba] {backend} n={n} dt={dt} ...")
+                    "--seed", str(seed), "--nest-threads", str(nest_threads),
+                    "--numerics", numerics]
+            log(f"[cuba] {backend} ({numerics}) n={n} dt={dt} ...")
             res = run_worker("cuba.py", args, timeout)
             res.setdefault("backend", backend)
             res.setdefault("n", n)
@@ -163,11 +171,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-brian2", action="store_true")
     parser.add_argument("--brian2-size", type=int, default=BRIAN2_DEFAULT_SIZE)
     parser.add_argument("--nest-threads", type=int, default=2)
+    parser.add_argument("--numerics", default="fixed", choices=("fixed", "float64"))
     parser.add_argument("--json", type=Path, help="write the results list here")
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(build_and_run(args.backend, args.n, args.dt[0], args.tstop, args.seed,
-                                       args.nest_threads)))
+                                       args.nest_threads, args.numerics)))
         return
     results = run_all(args.dt, args.tstop, args.seed, args.skip_brian2, args.brian2_size,
                       args.nest_threads)

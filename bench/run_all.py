@@ -51,7 +51,8 @@ def to_markdown(report: dict) -> str:
             rows.append([r["backend"], r["n"], r["dt"], "error: " + r["error"][:80]]
                         + [None] * 11)
             continue
-        rows.append([r["backend"], r["n"], r["dt"], r["build_s"], r["run_s"], r["run2_s"],
+        backend = r["backend"] + (" float64" if r.get("numerics") == "float64" else "")
+        rows.append([backend, r["n"], r["dt"], r["build_s"], r["run_s"], r["run2_s"],
                      r["spikes"], r["mean_rate_hz"], r["events_per_s"] / 1e6,
                      r["events2_per_s"] / 1e6, r["realtime_factor"], r["peak_rss_mb"],
                      r.get("build_s_vs_nest"), r.get("run_s_vs_nest"), r.get("run2_s_vs_nest")])
