@@ -98,9 +98,13 @@ def _max_in_degree(prj: ProjectionModel) -> int:
     return int(np.bincount(prj.post_index).max()) if prj.post_index.size else 0
 
 
-def build_network(pops: list, projs: list, dt: float, fixed: bool, seed: int,
-                  n_groups: int) -> BuiltNetwork:
-    """Lay out atoms, cores, rings and synaptic rows for the engine."""
+def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fixed: bool,
+                  seed: int, n_groups: int) -> BuiltNetwork:
+    """Lay out atoms, cores, rings and synaptic rows for the engine.
+
+    `delay_extensions` lists the mapper's delay-extension groups as (sending population index,
+    ticks per stage, stages), in the mapper's order: one core per slice of the sender.
+    """
     sizes = np.array([p.size for p in pops], dtype=np.int64)
     atom_offset = np.zeros(len(pops), dtype=np.int64)
     np.cumsum(sizes[:-1], out=atom_offset[1:])
@@ -116,16 +120,10 @@ def build_network(pops: list, projs: list, dt: float, fixed: bool, seed: int,
     population_cores = [[c for c, q in enumerate(core_pop) if q == p] for p in range(len(pops))]
 
     # delay-extension cores: one per slice of a sender whose delays exceed the ring
-    stages = {}
-    for prj in projs:
-        stage, _ = delay_stage(prj.delay_ticks, pops[prj.post].ring_buffer_depth)
-        if stage.size and stage.max() > 0:
-            key = (prj.pre, pops[prj.post].ring_buffer_depth)
-            stages[key] = max(stages.get(key, 0), int(stage.max()))
     de_first_key = {}
     n_keys = n_atoms
     de_cores = []
-    for (pre, depth), n_stages in sorted(stages.items()):
+    for pre, depth, n_stages in delay_extensions:
         for lo, hi in pops[pre].slices:
             de_first_key[(pre, depth, lo)] = n_keys
             de_cores.append((n_keys, n_keys + (hi - lo) * n_stages, depth, atom_offset[pre] + lo,

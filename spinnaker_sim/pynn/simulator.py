@@ -171,8 +171,11 @@ class State(common.control.BaseState):
                 "spikes_per_second", self.spikes_per_second)
             model.ring_buffer_sigma = population.weight_scaling.get(
                 "ring_buffer_sigma", self.ring_buffer_sigma)
-        self.built = build_network(pops, projs, self.dt, self.fixed, self.rng_seed,
-                                   4 * numba.get_num_threads())
+        index = {label: k for k, label in enumerate(labels)}
+        delay_extensions = [(index[group.source], group.delay_per_stage, group.n_stages)
+                            for group in self.mapping.delay_extension_groups]
+        self.built = build_network(pops, projs, delay_extensions, self.dt, self.fixed,
+                                   self.rng_seed, 4 * numba.get_num_threads())
         self.engine = Engine(self.built.arrays)
         self.update_recording()
         self.current_sources_changed = True
