@@ -19,13 +19,20 @@ def _delay(sim, params: dict) -> float:
     return sim.get_min_delay() if params.get("delay") is None else float(params["delay"])
 
 
-def _project(sim, sources, view, params: dict, one_to_one: bool):
+def _source_population(sim, view, spec: dict, celltype, kind: str):
+    """A device's spike sources and their projection onto `view`: one source onto all neurons,
+    or one per neuron with ``connector="one_to_one"``. Returns (sources, projection)."""
+    params = spec["params"]
+    one_to_one = params["connector"] == "one_to_one"
+    sources = sim.Population(view.size if one_to_one else 1, celltype,
+                             label=f"{spec['name']} ({kind})")
     # one-to-one onto a single neuron is all-to-all; PyNN 0.13's OneToOne fails there on numpy 2
-    one_to_one = one_to_one and view.size > 1
-    connector = sim.OneToOneConnector() if one_to_one else sim.AllToAllConnector()
+    connector = sim.OneToOneConnector() if one_to_one and view.size > 1 \
+        else sim.AllToAllConnector()
     synapse = sim.StaticSynapse(weight=params["weight"], delay=_delay(sim, params))
-    return sim.Projection(sources, view, connector, synapse,
-                          receptor_type=params["receptor_type"])
+    projection = sim.Projection(sources, view, connector, synapse,
+                                receptor_type=params["receptor_type"])
+    return sources, projection
 
 
 def _per_neuron(name: str, value: Any, size: int, what: str) -> np.ndarray:
@@ -45,13 +52,10 @@ class PoissonDevice:
         params = spec["params"]
         self.name = spec["name"]
         self.sim = sim
-        one_to_one = params["connector"] == "one_to_one"
-        self.size = view.size if one_to_one else 1
-        self.sources = sim.Population(
-            self.size, sim.SpikeSourcePoisson(rate=0.0, start=params["start"],
-                                              duration=params["duration"]),
-            label=f"{self.name} (poisson)")
-        self.projection = _project(sim, self.sources, view, params, one_to_one)
+        self.sources, self.projection = _source_population(
+            sim, view, spec, sim.SpikeSourcePoisson(rate=0.0, start=params["start"],
+                                                    duration=params["duration"]), "poisson")
+        self.size = self.sources.size
         self.rates = np.zeros(self.size)
         self.set(params["rate"])
 
@@ -131,14 +135,11 @@ class SpikeInjectorDevice:
     """A SpikeSourceArray; set({"indices", "times"}) fires those sources in the next step."""
 
     def __init__(self, sim, view, spec: dict) -> None:
-        params = spec["params"]
         self.name = spec["name"]
         self.sim = sim
-        one_to_one = params["connector"] == "one_to_one"
-        self.size = view.size if one_to_one else 1
-        self.sources = sim.Population(self.size, sim.SpikeSourceArray(spike_times=[]),
-                                      label=f"{self.name} (injector)")
-        self.projection = _project(sim, self.sources, view, params, one_to_one)
+        self.sources, self.projection = _source_population(
+            sim, view, spec, sim.SpikeSourceArray(spike_times=[]), "injector")
+        self.size = self.sources.size
         self._pending: list[tuple[np.ndarray, np.ndarray]] = []
 
     def set(self, value: Any) -> None:
