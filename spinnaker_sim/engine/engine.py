@@ -31,8 +31,8 @@ class NetworkArrays:
     core_index_bits: np.ndarray
     core_type_bits: np.ndarray
     # per atom
-    params: np.ndarray                # (atoms, N_PARAMS), raw s16.15 / u0.32 or float64
-    state: np.ndarray                 # (atoms, N_STATE)
+    params: np.ndarray                # (N_PARAMS, atoms), raw s16.15 / u0.32 or float64
+    state: np.ndarray                 # (N_STATE, atoms)
     refrac_ticks: np.ndarray
     ring: np.ndarray                  # uint16 (fixed) or float64
     # delay-extension cores: first source atom and number of stages (0 for other cores)
@@ -68,7 +68,7 @@ class Engine:
 
     def __init__(self, net: NetworkArrays):
         self.net = net
-        n_atoms = net.params.shape[0]
+        n_atoms = net.params.shape[1]
         n_cores = net.core_kind.shape[0]
         self.tick = 0
         self._initial_state = net.state.copy()
@@ -99,7 +99,7 @@ class Engine:
 
     @property
     def n_atoms(self) -> int:
-        return self.net.params.shape[0]
+        return self.net.params.shape[1]
 
     def set_recording(self, rec_columns: np.ndarray, core_interval: np.ndarray,
                       spike_recorded: np.ndarray) -> None:

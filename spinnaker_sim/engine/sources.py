@@ -9,13 +9,15 @@ import math
 import numpy as np
 from numba import njit
 
+from .jit import KERNEL_OPTIONS, kernel
+
 MASK32 = np.uint64(0xFFFFFFFF)
 #: per-tick rate regimes of sPyNNaker's spike_source_poisson.c
 SLOW_RATE_PER_TICK = 0.01
 FAST_RATE_PER_TICK = 10.0
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always", **KERNEL_OPTIONS)
 def kiss64_next(seed):
     """One draw of Marsaglia's KISS64 as SpiNNaker's ``mars_kiss64_seed`` (uint32 arithmetic)."""
     seed[0] = (np.uint64(314527869) * seed[0] + np.uint64(1234567)) & MASK32
@@ -30,18 +32,18 @@ def kiss64_next(seed):
     return (seed[0] + seed[1] + seed[2]) & MASK32
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always", **KERNEL_OPTIONS)
 def uniform(seed):
     """A uniform draw in (0, 1)."""
     return (np.float64(kiss64_next(seed)) + 0.5) / 4294967296.0
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always", **KERNEL_OPTIONS)
 def exponential(seed, mean):
     return -math.log(uniform(seed)) * mean
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always", **KERNEL_OPTIONS)
 def _poisson_count(seed, rate, exp_minus_rate):
     """Spikes in one tick at `rate` spikes/tick: Knuth's method, or a Gaussian for fast rates."""
     if rate > FAST_RATE_PER_TICK:
@@ -55,7 +57,7 @@ def _poisson_count(seed, rate, exp_minus_rate):
     return k
 
 
-@njit(cache=True)
+@kernel
 def poisson_core(lo, hi, tick, seed, rate_per_tick, start_tick, end_tick, ticks_to_next,
                  fired_ids, fired_count):
     """One tick of a SpikeSourcePoisson core; returns how many atoms fired.
@@ -85,7 +87,7 @@ def poisson_core(lo, hi, tick, seed, rate_per_tick, start_tick, end_tick, ticks_
     return n
 
 
-@njit(cache=True)
+@kernel
 def array_core(lo, hi, tick, times_ptr, times, next_index, fired_ids, fired_count):
     """One tick of a SpikeSourceArray (or injector) core: send the spikes scheduled for `tick`.
 

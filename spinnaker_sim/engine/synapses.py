@@ -12,8 +12,10 @@ are updated by pair-based STDP when a spike arrives (sPyNNaker's deferred scheme
 import math
 
 import numpy as np
-from numba import njit, types
+from numba import types
 from numba.extending import overload
+
+from .jit import KERNEL_OPTIONS, kernel
 
 RING_MAX = 0xFFFF
 STDP_ADDITIVE = 0
@@ -28,7 +30,7 @@ def add_to_ring(ring, pos, weight):
     raise NotImplementedError
 
 
-@overload(add_to_ring, jit_options={"cache": True})
+@overload(add_to_ring, jit_options=KERNEL_OPTIONS)
 def _add_to_ring(ring, pos, weight):
     if isinstance(ring.dtype, types.Integer):
         def add_saturating(ring, pos, weight):
@@ -51,7 +53,7 @@ def static_weight(ring, word, float_weights, w):
     raise NotImplementedError
 
 
-@overload(static_weight, jit_options={"cache": True})
+@overload(static_weight, jit_options=KERNEL_OPTIONS)
 def _static_weight(ring, word, float_weights, w):
     if isinstance(ring.dtype, types.Integer):
         return lambda ring, word, float_weights, w: word >> 16
@@ -63,14 +65,14 @@ def round_weight(ring, w):
     raise NotImplementedError
 
 
-@overload(round_weight, jit_options={"cache": True})
+@overload(round_weight, jit_options=KERNEL_OPTIONS)
 def _round_weight(ring, w):
     if isinstance(ring.dtype, types.Integer):
         return lambda ring, w: np.float64(np.rint(w))
     return lambda ring, w: w
 
 
-@njit(cache=True)
+@kernel
 def deliver_to_cores(core_first, core_last, tick, spike_ids, spike_counts, core_lo, core_hi,
                      ring_off, depth, index_bits, type_bits, src_row_ptr, row_core, row_start,
                      row_rule, words, float_weights, ring, stdp_rules, plastic_weights,
@@ -84,41 +86,64 @@ def deliver_to_cores(core_first, core_last, tick, spike_ids, spike_counts, core_
         s = spike_ids[k]
         first = src_row_ptr[s]
         last = src_row_ptr[s + 1]
-        if first == last:
-            continue
-        r = first + np.searchsorted(row_core[first:last], core_first)
+        r = first
+        if core_first > 0 and first < last:
+            r += np.searchsorted(row_core[first:last], core_first)
+        n_spikes = spike_counts[k]
         while r < last and row_core[r] < core_last:
             c = row_core[r]
-            n_atoms = core_hi[c] - core_lo[c]
-            slot_mask = depth[c] - 1
-            i_bits = index_bits[c]
-            index_mask = (1 << i_bits) - 1
-            type_mask = (1 << type_bits[c]) - 1
-            delay_shift = i_bits + type_bits[c]
             start = row_start[r]
             end = row_start[r + 1]
             rule = row_rule[r]
-            for _ in range(spike_counts[k]):
-                counters[c, 0] += 1
-                counters[c, 1] += end - start
+            saturated = 0
+            for _ in range(n_spikes):
                 if rule >= 0:
-                    _stdp_on_pre_spike(r, start, end, tick, core_lo[c], index_mask, words,
-                                       stdp_rules[rule], plastic_weights, last_pre_tick,
-                                       pre_trace, post_hist, post_hist_n, ring)
-                for w in range(start, end):
-                    word = words[w]
-                    slot = (tick + ((word >> delay_shift) & slot_mask)) & slot_mask
-                    pos = (ring_off[c] + slot * 2 * n_atoms
-                           + ((word >> i_bits) & type_mask) * n_atoms + (word & index_mask))
-                    if rule >= 0:
-                        weight = plastic_weights[w]
-                    else:
-                        weight = static_weight(ring, word, float_weights, w)
-                    counters[c, 2] += add_to_ring(ring, pos, weight)
+                    _stdp_on_pre_spike(r, start, end, tick, core_lo[c],
+                                       (1 << index_bits[c]) - 1, words, stdp_rules[rule],
+                                       plastic_weights, last_pre_tick, pre_trace, post_hist,
+                                       post_hist_n, ring)
+                    saturated += _plastic_row_into_ring(
+                        tick, start, end, words, plastic_weights, ring, ring_off[c],
+                        core_hi[c] - core_lo[c], depth[c], index_bits[c], type_bits[c])
+                else:
+                    saturated += _static_row_into_ring(
+                        tick, start, end, words, float_weights, ring, ring_off[c],
+                        core_hi[c] - core_lo[c], depth[c], index_bits[c], type_bits[c])
+            counters[c, 0] += n_spikes
+            counters[c, 1] += n_spikes * (end - start)
+            counters[c, 2] += saturated
             r += 1
 
 
-@njit(cache=True)
+def _compile_row_into_ring(plastic: bool):
+    """Add one row's synapses to a core's ring buffer at their delays; return the number of
+    saturated additions. Compiled for static rows (weights in the words) and plastic rows
+    (weights beside them), so neither loop branches on the kind of row."""
+
+    def row_into_ring(tick, start, end, words, weights, ring, base, n_atoms, depth, index_bits,
+                      type_bits):
+        slot_mask = depth - 1
+        index_mask = (1 << index_bits) - 1
+        type_mask = (1 << type_bits) - 1
+        delay_shift = index_bits + type_bits
+        saturated = 0
+        for w in range(start, end):
+            word = words[w]
+            slot = (tick + ((word >> delay_shift) & slot_mask)) & slot_mask
+            pos = (base + slot * 2 * n_atoms + ((word >> index_bits) & type_mask) * n_atoms
+                   + (word & index_mask))
+            weight = weights[w] if plastic else static_weight(ring, word, weights, w)
+            saturated += add_to_ring(ring, pos, weight)
+        return saturated
+
+    return kernel(row_into_ring)
+
+
+_static_row_into_ring = _compile_row_into_ring(False)
+_plastic_row_into_ring = _compile_row_into_ring(True)
+
+
+@kernel
 def _stdp_on_pre_spike(row, start, end, pre_tick, core_lo, index_mask, words, rule,
                        plastic_weights, last_pre_tick, pre_trace, post_hist, post_hist_n, ring):
     """Pair-based STDP, deferred to the arrival of a pre-synaptic spike (as sPyNNaker does).

@@ -9,6 +9,7 @@ of earlier ticks under their own keys.
 
 from numba import njit, prange
 
+from .jit import kernel
 from .layout import DELAY_EXTENSION, N_NEURON_KINDS, SPIKE_SOURCE_POISSON
 from .neurons import update_neuron_core
 from .sources import array_core, poisson_core
@@ -44,7 +45,7 @@ def _compile_tick_loop(parallel: bool):
         fired_ids, fired_count, n_fired, hist_ids, hist_count, hist_n = spikes
 
         n_cores = kind.shape[0]
-        n_real = neurons[0].shape[0]
+        n_real = neurons[2].shape[0]  # atoms (refractory counters are per atom)
         n_groups = group_ptr.shape[0] - 1
         history = hist_n.shape[0]
         track_post = post_hist.shape[0] == n_real
@@ -95,13 +96,14 @@ def _compile_tick_loop(parallel: bool):
             counts = hist_count[h, :m]
             if parallel:
                 for g in prange(n_groups):
-                    _deliver_group(g, t, ids, counts, cores, neurons, synapses, plasticity)
+                    _deliver_group(group_ptr[g], group_ptr[g + 1], t, ids, counts, cores,
+                                   neurons, synapses, plasticity)
             else:
-                for g in range(n_groups):
-                    _deliver_group(g, t, ids, counts, cores, neurons, synapses, plasticity)
+                _deliver_group(0, n_cores, t, ids, counts, cores, neurons, synapses, plasticity)
         return t0 + n_ticks
 
-    return njit(cache=True, parallel=parallel)(run_ticks)
+    # the parallel loop keeps numba's reference counting, which its threading needs
+    return njit(cache=True, parallel=True)(run_ticks) if parallel else kernel(run_ticks)
 
 
 #: run_ticks(t0, n_ticks, cores, neurons, synapses, plasticity, sources, currents, recording,
@@ -110,7 +112,7 @@ run_ticks_serial = _compile_tick_loop(False)
 run_ticks_parallel = _compile_tick_loop(True)
 
 
-@njit(cache=True)
+@kernel
 def _update_core(c, t, cores, neurons, sources, cs_row, cs_column, rec_columns, rec_out,
                  rec_first_row, fired_ids, fired_count, n_fired):
     """Phase one of a tick on core `c`: neurons integrate, sources emit."""
@@ -136,25 +138,26 @@ def _update_core(c, t, cores, neurons, sources, cs_row, cs_column, rec_columns, 
                                 fired_count)
 
 
-@njit(cache=True)
-def _deliver_group(g, t, ids, counts, cores, neurons, synapses, plasticity):
-    """Phase two of a tick for one group of target cores: spikes into their ring buffers."""
+@kernel
+def _deliver_group(core_first, core_last, t, ids, counts, cores, neurons, synapses,
+                   plasticity):
+    """Phase two of a tick for target cores [core_first, core_last): spikes into their ring
+    buffers."""
     kind, lo, hi, ring_off, depth, shift, index_bits, type_bits, _, counters = cores[:10]
-    group_ptr = cores[12]
     ring = neurons[4]
     src_row_ptr, row_core, row_start, row_rule, words, float_weights = synapses
     stdp_rules, plastic_weights, last_pre_tick, pre_trace, post_hist, post_hist_n = plasticity
-    deliver_to_cores(group_ptr[g], group_ptr[g + 1], t, ids, counts, lo, hi, ring_off, depth,
+    deliver_to_cores(core_first, core_last, t, ids, counts, lo, hi, ring_off, depth,
                      index_bits, type_bits, src_row_ptr, row_core, row_start, row_rule, words,
                      float_weights, ring, stdp_rules, plastic_weights, last_pre_tick, pre_trace,
                      post_hist, post_hist_n, counters)
-    for c in range(group_ptr[g], group_ptr[g + 1]):
+    for c in range(core_first, core_last):
         received = counters[c, PACKETS_RECEIVED] - counters[c, PACKETS_BEFORE_TICK]
         if received > counters[c, MAX_PACKETS_PER_TICK]:
             counters[c, MAX_PACKETS_PER_TICK] = received
 
 
-@njit(cache=True)
+@kernel
 def _resend_delayed(t, c, lo, hi, depth, de_source_lo, de_stages, hist_ids, hist_count, hist_n,
                     h, m):
     """A delay-extension core re-sends, at stage k, the spikes its source slice sent k x depth

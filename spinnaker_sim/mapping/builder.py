@@ -204,8 +204,8 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
     arrays = NetworkArrays(
         core_kind=kind, core_lo=lo, core_hi=hi, core_ring_off=ring_off, core_depth=depth,
         core_shift=core_shift, core_index_bits=index_bits, core_type_bits=type_bits,
-        params=np.zeros((n_atoms, L.N_PARAMS), dtype=np.int64 if fixed else float),
-        state=np.zeros((n_atoms, L.N_STATE), dtype=np.int64 if fixed else float),
+        params=np.zeros((L.N_PARAMS, n_atoms), dtype=np.int64 if fixed else float),
+        state=np.zeros((L.N_STATE, n_atoms), dtype=np.int64 if fixed else float),
         refrac_ticks=np.zeros(n_atoms, dtype=np.int32),
         ring=np.zeros(int(ring_size.sum()), dtype=np.uint16 if fixed else float),
         de_source_lo=de_source_lo, de_stages=de_stages,
@@ -237,8 +237,8 @@ def write_population(arrays: NetworkArrays, pop: PopulationModel, offset: int, d
     """(Re)write one population's parameters, initial state and source schedules."""
     if pop.kind < L.N_NEURON_KINDS:
         write_neuron_parameters(arrays, pop, offset, dt)
-        arrays.state[offset:offset + pop.size] = encode_state(pop.initial_values, pop.size,
-                                                              arrays.fixed)
+        arrays.state[:, offset:offset + pop.size] = encode_state(pop.initial_values, pop.size,
+                                                                 arrays.fixed).T
     elif pop.kind == L.SPIKE_SOURCE_POISSON:
         write_poisson(arrays, pop, offset, dt)
     else:
@@ -249,7 +249,7 @@ def write_neuron_parameters(arrays: NetworkArrays, pop: PopulationModel, offset:
                             dt: float):
     """(Re)write one neuron population's parameters, leaving its state as it is."""
     sl = slice(offset, offset + pop.size)
-    arrays.params[sl] = encode_parameters(pop.kind, pop.parameters, dt, arrays.fixed)
+    arrays.params[:, sl] = encode_parameters(pop.kind, pop.parameters, dt, arrays.fixed).T
     arrays.refrac_ticks[sl] = refractory_ticks(pop.parameters, dt, pop.size)
 
 

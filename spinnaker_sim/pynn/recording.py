@@ -137,13 +137,13 @@ class Recorder(recording.Recorder):
     def _current_values(self, name, index):
         """The variable now (the final sample of a run, as pyNN.nest returns it)."""
         state = self._simulator.state
-        rows = state.engine.net.state[self._offset + index]
+        columns = state.engine.net.state[:, self._offset + index]
         kind = self.population.celltype.engine_kind
         if name == "v":
-            raw = rows[:, L.V]
+            raw = columns[L.V]
         elif kind == L.LIF_CURR_ALPHA:
             e, q = (L.SYN_E, L.ALPHA_EXP_E) if name == "gsyn_exc" else (L.SYN_I, L.ALPHA_EXP_I)
-            return decode(rows[:, e], state.fixed) * decode(rows[:, q], state.fixed)
+            return decode(columns[e], state.fixed) * decode(columns[q], state.fixed)
         else:
-            raw = rows[:, L.SYN_E if name == "gsyn_exc" else L.SYN_I]
+            raw = columns[L.SYN_E if name == "gsyn_exc" else L.SYN_I]
         return decode(raw, state.fixed) * recorded_scale(kind, name)
