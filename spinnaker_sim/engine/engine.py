@@ -54,6 +54,7 @@ class NetworkArrays:
     # sources
     seeds: np.ndarray                 # (cores, 4) uint64 mars_kiss64 state
     rate_per_tick: np.ndarray
+    exp_minus_rate: np.ndarray        # e**-rate_per_tick, precomputed as sPyNNaker does
     start_tick: np.ndarray
     end_tick: np.ndarray
     times_ptr: np.ndarray
@@ -122,16 +123,9 @@ class Engine:
         if cs_values is None:
             cs_values = np.zeros((n_ticks, 1), dtype=net.state.dtype)
             cs_column = self.cs_column
-        intervals = self.core_rec_interval
-        first_rows = np.zeros_like(intervals)
-        active = intervals > 0
-        first_rows[active] = -(-t0 // intervals[active])
-        last_rows = np.zeros_like(intervals)
-        last_rows[active] = -(-(t0 + n_ticks) // intervals[active])
-        n_rows = int((last_rows - first_rows).max()) if active.any() else 0
-        n_columns = int(self.rec_columns.max()) + 1
-        samples = np.zeros((3, n_rows, max(1, n_columns)), dtype=net.state.dtype)
-        cores, neurons, synapses, plasticity, sources, spikes = self._kernel_arrays(intervals)
+        samples, first_rows = self._sample_buffers(t0, n_ticks)
+        cores, neurons, synapses, plasticity, sources, spikes = self._kernel_arrays(
+            self.core_rec_interval)
         chunks = []
         self.spike_buffer_n[0] = 0
         t = t0
@@ -147,7 +141,21 @@ class Engine:
                 self.spike_buffer_n[0] = 0
         chunks.append(self.spike_buffer[:self.spike_buffer_n[0]].copy())
         self.tick = t0 + n_ticks
-        return np.concatenate(chunks), samples, first_rows
+        return (chunks[0] if len(chunks) == 1 else np.concatenate(chunks)), samples, first_rows
+
+    def _sample_buffers(self, t0: int, n_ticks: int):
+        """The analog samples' buffer for ticks t0 .. t0 + n_ticks - 1 and, per core, the sample
+        index of its row 0 (``tick // interval``)."""
+        intervals = self.core_rec_interval
+        first_rows = np.zeros_like(intervals)
+        active = intervals > 0
+        if not active.any():
+            return np.zeros((3, 0, 1), dtype=self.net.state.dtype), first_rows
+        first_rows[active] = -(-t0 // intervals[active])
+        last_rows = -(-(t0 + n_ticks) // intervals[active])
+        n_rows = int((last_rows - first_rows[active]).max())
+        n_columns = int(self.rec_columns.max()) + 1
+        return np.zeros((3, n_rows, max(1, n_columns)), dtype=self.net.state.dtype), first_rows
 
     def _kernel_arrays(self, intervals):
         """The tick loop's argument groups (see ``tick_loop.run_ticks``)."""
@@ -160,7 +168,7 @@ class Engine:
                     net.float_weights)
         plasticity = (net.stdp_rules, net.plastic_weights, self.last_pre_tick, self.pre_trace,
                       net.post_history, self.post_history_n)
-        sources = (net.seeds, net.rate_per_tick, net.start_tick, net.end_tick,
+        sources = (net.seeds, net.rate_per_tick, net.exp_minus_rate, net.start_tick, net.end_tick,
                    self.ticks_to_next, net.times_ptr, net.times, self.next_index)
         spikes = (self.fired_ids, self.fired_count, self.n_fired, self.hist_ids, self.hist_count,
                   self.hist_n)

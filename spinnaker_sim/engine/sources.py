@@ -58,8 +58,8 @@ def _poisson_count(seed, rate, exp_minus_rate):
 
 
 @kernel
-def poisson_core(lo, hi, tick, seed, rate_per_tick, start_tick, end_tick, ticks_to_next,
-                 fired_ids, fired_count):
+def poisson_core(lo, hi, tick, seed, rate_per_tick, exp_minus_rate, start_tick, end_tick,
+                 ticks_to_next, fired_ids, fired_count):
     """One tick of a SpikeSourcePoisson core; returns how many atoms fired.
 
     Slow sources (< 0.01 spikes/tick) count down an exponential inter-spike interval;
@@ -79,7 +79,7 @@ def poisson_core(lo, hi, tick, seed, rate_per_tick, start_tick, end_tick, ticks_
                 ticks_to_next[i] += exponential(seed, 1.0 / rate)
             ticks_to_next[i] -= 1.0
         else:
-            count = _poisson_count(seed, rate, math.exp(-rate))
+            count = _poisson_count(seed, rate, exp_minus_rate[i])
         if count > 0:
             fired_ids[lo + n] = i
             fired_count[lo + n] = count

@@ -119,7 +119,7 @@ def _update_core(c, t, cores, neurons, sources, cs_row, cs_column, rec_columns, 
     kind, lo, hi, ring_off, depth, shift = cores[:6]
     rec_interval, counters = cores[8], cores[9]
     params, state, refrac, refrac_ticks, ring = neurons
-    (seeds, rate_per_tick, start_tick, end_tick, ticks_to_next, times_ptr, times,
+    (seeds, rate_per_tick, exp_minus_rate, start_tick, end_tick, ticks_to_next, times_ptr, times,
      next_index) = sources
     k = kind[c]
     counters[c, PACKETS_BEFORE_TICK] = counters[c, PACKETS_RECEIVED]
@@ -131,8 +131,8 @@ def _update_core(c, t, cores, neurons, sources, cs_row, cs_column, rec_columns, 
             k, lo[c], hi[c], params, state, refrac, refrac_ticks, ring, ring_off[c], depth[c],
             shift[c, 0], shift[c, 1], t, cs_row, cs_column, rec_columns, row, rec_out, fired_ids)
     elif k == SPIKE_SOURCE_POISSON:
-        n_fired[c] = poisson_core(lo[c], hi[c], t, seeds[c], rate_per_tick, start_tick,
-                                  end_tick, ticks_to_next, fired_ids, fired_count)
+        n_fired[c] = poisson_core(lo[c], hi[c], t, seeds[c], rate_per_tick, exp_minus_rate,
+                                  start_tick, end_tick, ticks_to_next, fired_ids, fired_count)
     elif k != DELAY_EXTENSION:
         n_fired[c] = array_core(lo[c], hi[c], t, times_ptr, times, next_index, fired_ids,
                                 fired_count)

@@ -219,7 +219,7 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
         post_history=np.zeros((n_atoms if any_plastic else 1, POST_HISTORY_SPIKES),
                                dtype=np.int64),
         seeds=_core_seeds(seed, n_cores),
-        rate_per_tick=np.zeros(n_atoms), start_tick=np.zeros(n_atoms, dtype=np.int64),
+        rate_per_tick=np.zeros(n_atoms), exp_minus_rate=np.ones(n_atoms), start_tick=np.zeros(n_atoms, dtype=np.int64),
         end_tick=np.full(n_atoms, NEVER, dtype=np.int64),
         times_ptr=np.zeros(n_atoms + 1, dtype=np.int64), times=np.zeros(0, dtype=np.int64),
         history_ticks=1 + max([c[2] * c[4] for c in de_cores], default=0),
@@ -256,6 +256,7 @@ def write_neuron_parameters(arrays: NetworkArrays, pop: PopulationModel, offset:
 def write_poisson(arrays: NetworkArrays, pop: PopulationModel, offset: int, dt: float):
     sl = slice(offset, offset + pop.size)
     arrays.rate_per_tick[sl] = np.asarray(pop.parameters["rate"], float) * dt / 1000.0
+    arrays.exp_minus_rate[sl] = np.exp(-arrays.rate_per_tick[sl])
     start = np.rint(np.asarray(pop.parameters["start"], float) / dt)
     duration = np.asarray(pop.parameters["duration"], float) / dt
     arrays.start_tick[sl] = start.astype(np.int64)

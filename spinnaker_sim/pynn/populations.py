@@ -15,9 +15,12 @@ POSITIVE = ("tau_m", "cm", "tau_syn_E", "tau_syn_I")
 NON_NEGATIVE = ("tau_refrac", "rate", "duration")
 
 
-def validate_parameters(label, parameters: dict):
-    """Reject values the machine cannot run, naming the parameter and the fix."""
-    for name in POSITIVE + NON_NEGATIVE:
+def validate_parameters(label, parameters: dict, names=None):
+    """Reject values the machine cannot run, naming the parameter and the fix (only `names`,
+    when given: the ones just changed)."""
+    checked = POSITIVE + NON_NEGATIVE if names is None else \
+        [name for name in names if name in POSITIVE + NON_NEGATIVE]
+    for name in checked:
         if name not in parameters:
             continue
         values = np.asarray(parameters[name], dtype=float)
@@ -27,6 +30,8 @@ def validate_parameters(label, parameters: dict):
             raise errors.InvalidParameterValueError(
                 f"Population {label!r}: {name} must be {kind}, got {values[bad].flat[0]:g}; "
                 "time constants and rates cannot be negative (or zero, for time constants).")
+    if names is not None and "spike_times" not in names:
+        return
     for sequence in np.ravel(parameters.get("spike_times", [])):
         times = np.asarray(getattr(sequence, "value", sequence), dtype=float)
         if np.any(np.diff(times) < 0):
@@ -58,7 +63,7 @@ class PopulationView(common.PopulationView):
         updated = {name: self.parent._parameters[name].copy() for name in parameter_space.keys()}
         for name, value in parameter_space.items():
             updated[name][self.mask] = value
-        validate_parameters(self.parent.label, updated)
+        validate_parameters(self.parent.label, updated, updated.keys())
         self.parent._parameters.update(updated)
         simulator.state.write_parameters(self.parent)
 
@@ -128,13 +133,45 @@ class Population(common.Population):
         return ParameterSpace({name: simplify(self._parameters[name]) for name in names},
                               shape=(self.size,))
 
+    def set(self, **parameters):
+        """As PyNN's ``Population.set``; numbers and per-cell arrays of float parameters take
+        a short path (see ``_plain_values``)."""
+        values = self._plain_values(parameters)
+        if values is None:
+            super().set(**parameters)
+        else:
+            self._update_parameters(values)
+
+    def _plain_values(self, parameters) -> dict | None:
+        """Numbers or arrays of one number per cell for plain float parameters, as arrays: what
+        a closed loop sets every step, taken without PyNN's lazy parameter spaces (the native
+        names are PyNN's, so nothing needs translating). None for anything else."""
+        if not isinstance(self.celltype, StandardCellType):
+            return None
+        schema = self.celltype.get_schema()
+        values = {}
+        for name, value in parameters.items():
+            if schema.get(name) is not float or name in self.celltype.computed_parameters():
+                return None
+            if isinstance(value, (int, float, np.integer, np.floating)):
+                values[name] = np.full(self.size, float(value))
+            elif isinstance(value, (np.ndarray, list)) and np.shape(value) == (self.size,):
+                values[name] = np.array(value, dtype=float)
+            else:
+                return None
+        return values
+
     def _set_parameters(self, parameter_space):
         parameter_space.evaluate(simplify=False, mask=self._mask_local)
-        updated = dict(self._parameters)
-        for name, value in parameter_space.items():
-            updated[name] = np.broadcast_to(value, (self.size,)).copy() \
-                if not isinstance(value, np.ndarray) or value.shape != (self.size,) else value
-        validate_parameters(self.label, updated)
+        self._update_parameters({
+            name: np.broadcast_to(value, (self.size,)).copy()
+            if not isinstance(value, np.ndarray) or value.shape != (self.size,) else value
+            for name, value in parameter_space.items()})
+
+    def _update_parameters(self, changed: dict):
+        """Take new full-size parameter arrays, check them and push them to the engine."""
+        updated = dict(self._parameters, **changed)
+        validate_parameters(self.label, updated, changed.keys())
         self._parameters = updated
         simulator.state.write_parameters(self)
 

@@ -1,5 +1,6 @@
 """Bad input gets a clear error naming the problem."""
 
+import numpy as np
 import pytest
 from pyNN import errors
 
@@ -102,3 +103,16 @@ def test_sub_tick_delays_are_rounded_with_a_warning(fresh):
     sim.Projection(a, b, sim.OneToOneConnector(), sim.StaticSynapse(weight=1.0, delay=2.4))
     with pytest.warns(UserWarning, match="rounded to whole 1 ms ticks"):
         sim.run(5.0)
+
+
+def test_negative_rate_set_as_array_is_refused_and_nothing_changes(fresh):
+    sources = sim.Population(3, sim.SpikeSourcePoisson(rate=5.0))
+    with pytest.raises(errors.InvalidParameterValueError, match="rate"):
+        sources.set(rate=np.array([1.0, -2.0, 3.0]))
+    assert list(sources.get("rate", simplify=False)) == [5.0, 5.0, 5.0]
+
+
+def test_set_with_the_wrong_number_of_values_is_pynns_error(fresh):
+    pop = sim.Population(3, sim.IF_curr_exp())
+    with pytest.raises(ValueError):
+        pop.set(tau_m=[10.0, 20.0])

@@ -108,3 +108,31 @@ def test_parallel_and_serial_tick_loops_are_bit_identical(monkeypatch):
     parallel = poisson_driven("fixed", 21)
     assert np.array_equal(serial[0], parallel[0])
     assert all(np.array_equal(a, b) for a, b in zip(serial[1], parallel[1]))
+
+
+def _spikes_after_setting(values_of_step):
+    """Spike trains of 50 Poisson sources whose rates are set before each of 5 runs."""
+    sim.setup(timestep=1.0, rng_seed=9)
+    sources = sim.Population(50, sim.SpikeSourcePoisson(rate=10.0), label="src")
+    sources.record("spikes")
+    for step in range(5):
+        sources.set(rate=values_of_step(step))
+        sim.run(100.0)
+    trains = [np.asarray(st) for st in sources.get_data().segments[0].spiketrains]
+    sim.end()
+    return trains
+
+
+def test_numbers_arrays_and_pynn_parameter_values_set_rates_alike():
+    """Population.set takes a short path for numbers and per-cell arrays; PyNN's full path
+    (here a RandomDistribution-free lazy value, a function of the index) must agree."""
+    rates = np.linspace(5.0, 150.0, 50)
+    as_array = _spikes_after_setting(lambda step: rates * (step + 1) / 5)
+    as_list = _spikes_after_setting(lambda step: list(rates * (step + 1) / 5))
+    as_function = _spikes_after_setting(lambda step: (lambda i: rates[i] * (step + 1) / 5))
+    as_number = _spikes_after_setting(lambda step: 20.0 * (step + 1))
+    assert all(np.array_equal(a, b) for a, b in zip(as_array, as_list))
+    assert all(np.array_equal(a, b) for a, b in zip(as_array, as_function))
+    assert sum(len(t) for t in as_array) > 1000
+    counts = np.array([len(t) for t in as_number])
+    assert abs(counts.mean() - sum(20.0 * (s + 1) for s in range(5)) * 0.1) < 3.0
