@@ -18,6 +18,7 @@ class Recorder(recording.Recorder):
     def __init__(self, population, file=None):
         super().__init__(population, file)
         self._offset = 0
+        self._spike_records = 0  # (tick, atom, count) rows stored so far, cleared ones included
         self.clear_engine_data()
 
     # ---- what PyNN's Recorder asks ------------------------------------------------------
@@ -41,10 +42,31 @@ class Recorder(recording.Recorder):
         keep = np.isin(atoms, index)
         atoms = np.repeat(atoms[keep], counts[keep])
         times = np.repeat(ticks[keep], counts[keep]) * self._simulator.state.dt
-        if clear:
+        if clear:  # spikes only: the analog signals are read (and cleared) after this
             self._spikes = []
+            self._spike_records_dropped = self._spike_records
             self._spike_counts[:] = 0
         return self.population.all_cells[atoms].astype(int), times.astype(float)
+
+    def spikes_since(self, cursor: int) -> tuple[np.ndarray, np.ndarray, int]:
+        """(population indices, times in ms) of the spikes recorded after the first `cursor`
+        spike records, one entry per spike in time order, and the cursor to pass next time.
+
+        A closed loop reads each step's spikes this way in time proportional to the new ones
+        (``_get_spiketimes`` filters everything recorded so far). Records cleared by
+        ``get_data(clear=True)`` are gone, whatever the cursor.
+        """
+        new = self._spike_records - max(cursor, self._spike_records_dropped)
+        parts = []
+        for chunk in reversed(self._spikes):
+            if new <= 0:
+                break
+            parts.append(chunk[-new:])
+            new -= len(chunk)
+        rows = np.concatenate(parts[::-1]) if parts else np.zeros((0, 3), dtype=np.int64)
+        atoms = np.repeat(rows[:, 1], rows[:, 2])
+        times = np.repeat(rows[:, 0], rows[:, 2]) * self._simulator.state.dt
+        return atoms, times, self._spike_records
 
     def _get_all_signals(self, variable, ids, clear=False):
         index = np.fromiter(ids, dtype=np.int64) - int(self.population.first_id)
@@ -77,6 +99,7 @@ class Recorder(recording.Recorder):
     # ---- what the simulation state asks --------------------------------------------------
     def clear_engine_data(self):
         self._spikes = []
+        self._spike_records_dropped = self._spike_records
         self._spike_counts = np.zeros(self.population.size, dtype=np.int64)
         self._samples = [[], [], []]
 
@@ -109,6 +132,7 @@ class Recorder(recording.Recorder):
             part = spikes[mine].copy()
             part[:, 1] -= self._offset
             self._spikes.append(part)
+            self._spike_records += len(part)
             np.add.at(self._spike_counts, part[:, 1], part[:, 2])
         if not self._columns:
             return

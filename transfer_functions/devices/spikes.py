@@ -2,7 +2,9 @@
 
 Clearing (``get_data(clear=True)``) would steal the spikes the experiment records, and building
 Neo blocks every 20 ms costs milliseconds, so this reads the backend's spike arrays
-(``Recorder._get_spiketimes``, which every PyNN backend implements) and keeps a cursor.
+(``Recorder._get_spiketimes``, which every PyNN backend implements) and keeps a cursor. A
+recorder with ``spikes_since(cursor)`` (spinnaker_sim's) hands out only the new spikes, so a
+step's read does not grow with the length of the experiment.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ class SpikeReader:
         self.population = population
         self._ids: np.ndarray = np.zeros(0, dtype=np.int64)
         self._all_ids = np.asarray(population.all_cells, dtype=np.int64)  # sorted, as PyNN makes them
-        self._seen = 0
+        self._watched = np.zeros(population.size, dtype=bool)  # by index in the population
+        self._seen = 0  # what has been handed out: spike records (spikes_since) or spikes
 
     def watch(self, view) -> None:
         """Record spikes of the neurons of `view` (a view of this population, or the population)."""
         view.record("spikes")
         self._ids = np.union1d(self._ids, np.asarray(view.all_cells, dtype=np.int64))
+        self._watched[np.searchsorted(self._all_ids, self._ids)] = True
 
     def reset(self) -> None:
         """Forget the cursor (after sim.reset(), which clears recordings)."""
@@ -34,6 +38,11 @@ class SpikeReader:
         `t_start` is the start of the step just run; it bounds what is new if someone cleared
         the recording since the last read.
         """
+        recorder = self.population.recorder
+        if hasattr(recorder, "spikes_since"):
+            indices, times, self._seen = recorder.spikes_since(self._seen)
+            watched = self._watched[indices]
+            return indices[watched], times[watched]
         ids, times = self._all_spikes()
         order = np.argsort(times, kind="stable")
         ids, times = ids[order], times[order]
