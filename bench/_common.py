@@ -27,19 +27,32 @@ def import_backend(name: str):
     return importlib.import_module(BACKENDS[name])
 
 
+def _status_mb(field: str) -> float | None:
+    """One memory field of /proc/self/status (VmHWM, VmRSS) in MiB; None where there is none."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return None
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process in MiB.
 
     VmHWM belongs to this process image; ru_maxrss would carry over the parent's peak across
     fork+exec and so overstate small workers.
     """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    peak = _status_mb("VmHWM")
+    if peak is None:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return peak
+
+
+def rss_mb() -> float | None:
+    """Resident memory of this process now, in MiB (what it holds, not its peak)."""
+    return _status_mb("VmRSS")
 
 
 def run_worker(script: str, args: list[str], timeout: float, env: dict | None = None) -> dict:
@@ -100,3 +113,17 @@ def machine_description() -> dict:
         "versions": {name: _version(name) for name in
                      ("numpy", "numba", "pyNN", "nest", "brian2", "spinnaker_sim")},
     }
+
+
+def add_ratios_vs_nest(results: list[dict], keys: tuple[str, ...]) -> None:
+    """Add ``<key>_vs_nest`` to each result, against NEST's at the same model, n and dt."""
+    def where(r: dict) -> tuple:
+        return r.get("model"), r["n"], r["dt"]
+    nest = {where(r): r for r in results if r["backend"] == "nest" and "error" not in r}
+    for res in results:
+        ref = nest.get(where(res))
+        if ref is None or "error" in res:
+            continue
+        for key in keys:
+            if ref.get(key) and res.get(key) is not None:
+                res[f"{key}_vs_nest"] = res[key] / ref[key]

@@ -134,6 +134,26 @@ def measure_loop(transport: str, steps: int) -> dict:
             "median_step_ms": summary["median_step_ms"], "rtf": summary["rtf"]}
 
 
+def measure(steps: int, loop: bool, loop_steps: int, log=print) -> dict:
+    """Per-step overhead on every transport and the bare-pyzmq floor; with `loop`, also the
+    brain + CartPole loop's real-time factor."""
+    overhead = [measure_overhead(t, steps) for t in TRANSPORTS]
+    overhead += [measure_zmq_floor(t, steps) for t in ("ipc", "tcp")]
+    log(f"{'transport':<20} {'steps':>7} {'median us':>10} {'p99 us':>10} {'mean us':>10}")
+    for row in overhead:
+        log(f"{row['transport']:<20} {row['steps']:>7} {row['median_us']:>10.1f} "
+            f"{row['p99_us']:>10.1f} {row['mean_us']:>10.1f}")
+    result = {"overhead": overhead}
+    if loop:
+        loops = [measure_loop(t, loop_steps) for t in ("inproc", "ipc")]
+        log(f"\n{'loop':<20} {'steps':>7} {'median ms':>10} {'RTF':>8}")
+        for row in loops:
+            log(f"{row['transport']:<20} {row['steps']:>7} {row['median_step_ms']:>10.2f} "
+                f"{row['rtf']:>8.2f}")
+        result["brain_gym_loop"] = loops
+    return result
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=10_000)
@@ -143,22 +163,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "results" /
                         f"bridge-{stamp}-{socket.gethostname()}.json")
     args = parser.parse_args(argv)
-
-    overhead = [measure_overhead(t, args.steps) for t in TRANSPORTS]
-    overhead += [measure_zmq_floor(t, args.steps) for t in ("ipc", "tcp")]
-    print(f"{'transport':<20} {'steps':>7} {'median us':>10} {'p99 us':>10} {'mean us':>10}")
-    for row in overhead:
-        print(f"{row['transport']:<20} {row['steps']:>7} {row['median_us']:>10.1f} "
-              f"{row['p99_us']:>10.1f} {row['mean_us']:>10.1f}")
     result = {"benchmark": "bridge_overhead", "date": stamp, "machine": machine_description(),
-              "overhead": overhead}
-    if args.loop:
-        loops = [measure_loop(t, args.loop_steps) for t in ("inproc", "ipc")]
-        print(f"\n{'loop':<20} {'steps':>7} {'median ms':>10} {'RTF':>8}")
-        for row in loops:
-            print(f"{row['transport']:<20} {row['steps']:>7} {row['median_step_ms']:>10.2f} "
-                  f"{row['rtf']:>8.2f}")
-        result["brain_gym_loop"] = loops
+              **measure(args.steps, args.loop, args.loop_steps)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1))
     print(f"\nwrote {args.out}")
