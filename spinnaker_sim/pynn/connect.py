@@ -65,10 +65,9 @@ def _draw_number(connector, size):
     return np.asarray(connector.n.next(size), dtype=np.int64)
 
 
-def _choose(rng, population, n, with_replacement):
-    if with_replacement:
-        picks = rng.next(n, "uniform_int", {"low": 0, "high": population.size}, mask=None)
-        return population[np.asarray(picks, dtype=np.int64)]
+def _choose(rng, population, n):
+    """n of `population` without replacement (all of it as often as n allows, then a random
+    part)."""
     full, rest = divmod(n, population.size)
     parts = [population] * full
     if rest:
@@ -81,18 +80,49 @@ def _fixed_number(connector, projection, pre_side):
     rng = _rng(connector)
     n_chosen, n_for = (projection.pre.size, projection.post.size) if pre_side else \
         (projection.post.size, projection.pre.size)
-    numbers = _draw_number(connector, n_for)
-    chosen, owner = [], []
+    numbers = np.asarray(_draw_number(connector, n_for), dtype=np.int64)
     self_excluded = (not connector.allow_self_connections) and projection.pre == projection.post
-    everyone = np.arange(n_chosen)
-    for k in range(n_for):
-        candidates = everyone[everyone != k] if self_excluded else everyone
-        picks = _choose(rng, candidates, int(numbers[k]), connector.with_replacement)
-        chosen.append(picks)
-        owner.append(np.full(picks.size, k))
-    chosen = np.concatenate(chosen) if chosen else np.zeros(0, np.int64)
-    owner = np.concatenate(owner) if owner else np.zeros(0, np.int64)
+    n_candidates = n_chosen - 1 if self_excluded else n_chosen
+    if connector.with_replacement or 4 * int(numbers.max(initial=0)) <= n_candidates:
+        chosen, owner = _draw_distinct(rng, n_candidates, numbers, connector.with_replacement)
+        if self_excluded:  # candidates skip the owner itself
+            chosen += chosen >= owner
+    else:  # most of the population each: a permutation per owner
+        chosen, owner = [], []
+        everyone = np.arange(n_chosen)
+        for k in range(n_for):
+            candidates = everyone[everyone != k] if self_excluded else everyone
+            picks = _choose(rng, candidates, int(numbers[k]))
+            chosen.append(picks)
+            owner.append(np.full(picks.size, k))
+        chosen = np.concatenate(chosen) if chosen else np.zeros(0, np.int64)
+        owner = np.concatenate(owner) if owner else np.zeros(0, np.int64)
     return (chosen, owner) if pre_side else (owner, chosen)
+
+
+def _draw_distinct(rng, n_candidates, numbers, with_replacement):
+    """numbers[k] draws from range(n_candidates) for every owner k, all owners at once; without
+    replacement, an owner's repeated draws are drawn again until none repeats (few, when each
+    owner takes a small part of the candidates). Returns (draws, owner of each draw)."""
+    owner = np.repeat(np.arange(len(numbers), dtype=np.int64), numbers)
+    chosen = _uniform_ints(rng, owner.size, n_candidates)
+    while not with_replacement:
+        key = owner * n_candidates + chosen
+        order = np.argsort(key, kind="stable")
+        repeated = np.zeros(owner.size, dtype=bool)
+        repeated[order[1:]] = key[order[1:]] == key[order[:-1]]
+        n_repeated = int(repeated.sum())
+        if not n_repeated:
+            break
+        chosen[repeated] = _uniform_ints(rng, n_repeated, n_candidates)
+    return chosen, owner
+
+
+def _uniform_ints(rng, n, high):
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.asarray(rng.next(n, "uniform_int", {"low": 0, "high": high}, mask=None),
+                      dtype=np.int64).reshape(-1)
 
 
 def _fixed_total_number(connector, projection):

@@ -98,3 +98,26 @@ def test_weights_as_arrays_and_random_distributions(pops):
     values = np.arange(256, dtype=float).reshape(16, 16) / 1000.0
     prj.set(weight=values)
     assert np.allclose(prj.get("weight", format="array"), values)
+
+
+@pytest.mark.parametrize("n_pre_per_post", [20, 250])  # drawn all at once / permutation per post
+def test_fixed_number_pre_draws_distinct_inputs_without_self_and_repeats_by_seed(n_pre_per_post):
+    def connections(seed):
+        sim.setup(timestep=1.0)
+        pop = sim.Population(300, sim.IF_curr_exp())
+        prj = sim.Projection(pop, pop, sim.FixedNumberPreConnector(
+            n_pre_per_post, allow_self_connections=False, rng=sim.NumpyRNG(seed=seed)))
+        pre, post = prj._pre.astype(np.int64), prj._post.astype(np.int64)
+        sim.end()
+        return pre, post
+
+    pre, post = connections(5)
+    assert np.all(np.bincount(post, minlength=300) == n_pre_per_post)
+    assert len(np.unique(post * 300 + pre)) == len(pre)
+    assert not np.any(pre == post)
+    again, _ = connections(5)
+    other, _ = connections(6)
+    assert np.array_equal(pre, again) and not np.array_equal(pre, other)
+    # every source is about equally likely: no source far off the mean out-degree
+    out_degree = np.bincount(pre, minlength=300)
+    assert out_degree.std() < 3 * np.sqrt(n_pre_per_post)
