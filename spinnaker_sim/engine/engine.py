@@ -79,7 +79,8 @@ class Engine:
         self.refrac = np.zeros(n_atoms, dtype=np.int32)
         self.ticks_to_next = -np.ones(n_atoms)
         self.next_index = net.times_ptr[:-1].copy()
-        n_rows = max(1, len(net.row_core))
+        # per-row STDP state, for plastic rows only (static networks keep one dummy entry)
+        n_rows = len(net.row_core) if np.any(net.row_rule >= 0) else 1
         self.last_pre_tick = -np.ones(n_rows, dtype=np.int64)
         self.pre_trace = np.zeros(n_rows)
         self.post_history_n = np.zeros(net.post_history.shape[0], dtype=np.int64)

@@ -162,6 +162,7 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
     atom_core = np.repeat(np.arange(len(core_pop)), np.array(core_hi) - np.array(core_lo))
     parts = []
     rules = []
+    projection_rule = []
     weight_to_real = []
     for j, prj in enumerate(projs):
         post_pop = pops[prj.post]
@@ -180,26 +181,41 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
         if prj.stdp is not None:
             rule = len(rules)
             rules.append(_stdp_row(prj.stdp, scaled[j], prj.weight, unit, fixed))
-        parts.append((key, core, np.full(key.size, j), post_atom - lo[core],
-                      np.full(key.size, prj.receptor), remaining & (post_pop.ring_buffer_depth - 1),
-                      w16, scaled[j] if not fixed else w16.astype(float), rule))
+        elif fixed:
+            scaled[j] = None  # the quantised weight is all a static fixed-point synapse keeps
+        # compact types: until they are packed into words, these fields are most of the memory
+        parts.append((key.astype(np.int32), core.astype(np.int32),
+                      (post_atom - lo[core]).astype(np.int32),
+                      (remaining & (post_pop.ring_buffer_depth - 1)).astype(np.int32),
+                      w16.astype(np.uint16)))
+        projection_rule.append(rule)
+    n_synapses = [part[0].size for part in parts]
+
     def column(i, dtype):
-        if not parts:
-            return np.zeros(0, dtype)
-        return np.concatenate([np.asarray(part[i], dtype) for part in parts])
-    syn = Synapses(key=column(0, np.int64), core=column(1, np.int64),
-                   projection=column(2, np.int64), index=column(3, np.int64),
-                   synapse_type=column(4, np.int64), delay_field=column(5, np.int64),
-                   weight16=column(6, np.uint32), weight=column(7, float))
+        return np.concatenate([part[i] for part in parts]) if parts else np.zeros(0, dtype)
+    syn = Synapses(key=column(0, np.int32), core=column(1, np.int32),
+                   projection=np.repeat(np.arange(len(projs), dtype=np.int32), n_synapses),
+                   index=column(2, np.int32),
+                   synapse_type=np.repeat(np.array([prj.receptor for prj in projs], np.uint8),
+                                          n_synapses),
+                   delay_field=column(3, np.int32), weight16=column(4, np.uint16))
+    del parts
     matrix = build_matrix(syn, n_keys, index_bits, type_bits)
-    projection_rule = np.array([pt[8] for pt in parts], dtype=np.int64)
-    row_rule = projection_rule[matrix.row_projection] if parts else np.zeros(0, np.int64)
-    position = np.empty(matrix.order.size, dtype=np.int64)
-    position[matrix.order] = np.arange(matrix.order.size)
+    del syn
+    projection_rule = np.array(projection_rule, dtype=np.int32)
+    row_rule = projection_rule[matrix.row_projection] if projs else np.zeros(0, np.int32)
+    position_type = np.int32 if matrix.order.size < 2 ** 31 else np.int64
+    position = np.empty(matrix.order.size, dtype=position_type)
+    position[matrix.order] = np.arange(matrix.order.size, dtype=position_type)
     bounds = np.cumsum([0] + [prj.pre_index.size for prj in projs])
     synapse_position = [position[bounds[j]:bounds[j + 1]] for j in range(len(projs))]
-    weights_sorted = syn.weight[matrix.order]
     any_plastic = bool(rules)
+    # exact weights in synapse order: float64 numerics and plastic synapses need them
+    if fixed:  # plastic weights live in the ring buffer's units
+        weights_sorted = (matrix.words >> np.uint32(16)).astype(float) if any_plastic \
+            else np.zeros(0)
+    else:
+        weights_sorted = np.concatenate(scaled)[matrix.order] if scaled else np.zeros(0)
 
     arrays = NetworkArrays(
         core_kind=kind, core_lo=lo, core_hi=hi, core_ring_off=ring_off, core_depth=depth,
@@ -227,7 +243,7 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
     for p, pop in enumerate(pops):
         write_population(arrays, pop, atom_offset[p], dt)
     plastic_projection = np.array([prj.stdp is not None for prj in projs], dtype=bool)
-    row_words = storage_words(matrix, plastic_projection) if parts else np.zeros(0)
+    row_words = storage_words(matrix, plastic_projection) if projs else np.zeros(0)
     core_words = np.bincount(matrix.row_core, weights=row_words, minlength=n_cores)
     return BuiltNetwork(arrays, atom_offset, population_cores, shifts, synapse_position,
                         weight_to_real, core_words.astype(np.int64))

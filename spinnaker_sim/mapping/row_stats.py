@@ -152,9 +152,11 @@ class ExactRowStats(RowStats):
     exact = True
 
     def __init__(self, pre_idx, post_idx, delay_ticks, n_pre: int, n_post: int):
-        pre = np.asarray(pre_idx, dtype=np.int64).ravel()
-        post = np.asarray(post_idx, dtype=np.int64).ravel()
-        delay = np.broadcast_to(np.asarray(delay_ticks, dtype=np.int64), pre.shape).ravel()
+        # int32 (the projection's own arrays when they are): the mapping keeps these for its
+        # report; keys combining them are computed in int64
+        pre = np.asarray(pre_idx).ravel().astype(np.int32, copy=False)
+        post = np.asarray(post_idx).ravel().astype(np.int32, copy=False)
+        delay = np.broadcast_to(np.asarray(delay_ticks, dtype=np.int32), pre.shape)
         if not pre.shape == post.shape:
             raise ValueError(f"pre_idx has {pre.size} entries but post_idx has {post.size}")
         if pre.size and (pre.min() < 0 or pre.max() >= n_pre):
@@ -181,14 +183,15 @@ class ExactRowStats(RowStats):
         stage, _ = delay_stage(self._delay[keep], ring_depth)
         pre = self._pre[keep]
         undelayed = np.bincount(pre[stage == 0]) if pre.size else np.zeros(1, np.int64)
-        delayed = np.unique(stage[stage > 0] * self.n_pre + pre[stage > 0], return_counts=True)[1]
+        delayed = np.unique(stage[stage > 0].astype(np.int64) * self.n_pre + pre[stage > 0],
+                            return_counts=True)[1]
         return BlockStats(int(undelayed.sum()), int(undelayed.max(initial=0)),
                           int(delayed.sum()), int(delayed.max(initial=0)))
 
     def vertex_pairs(self, pre_atoms_per_core: int, post_atoms_per_core: int,
                      ring_depth: int) -> tuple[VertexPairs, VertexPairs]:
         n_post_vertices = n_slices(self.n_post, post_atoms_per_core)
-        pair = (self._pre // pre_atoms_per_core) * n_post_vertices \
+        pair = (self._pre // pre_atoms_per_core).astype(np.int64) * n_post_vertices \
             + self._post // post_atoms_per_core
         stage, _ = delay_stage(self._delay, ring_depth)
         return tuple(self._pairs(pair[sel], n_post_vertices) for sel in (stage == 0, stage > 0))
@@ -202,7 +205,7 @@ class ExactRowStats(RowStats):
         """Each non-empty row's slice, delay stage and length."""
         stage, _ = delay_stage(self._delay, ring_depth)
         n_stages = int(stage.max()) + 1 if stage.size else 1
-        key = (post_slice * n_stages + stage) * self.n_pre + self._pre
+        key = (post_slice.astype(np.int64) * n_stages + stage) * self.n_pre + self._pre
         rows, lengths = np.unique(key, return_counts=True)
         return rows // (n_stages * self.n_pre), (rows // self.n_pre) % n_stages, lengths
 

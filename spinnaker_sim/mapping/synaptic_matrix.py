@@ -17,24 +17,23 @@ from .synaptic_rows import plastic_row_words, static_row_words
 class Synapses:
     """All synapses of a network, one entry each (any order)."""
 
-    key: np.ndarray          # int64 source key
-    core: np.ndarray         # int64 target core
-    projection: np.ndarray   # int64 projection number (rows never mix projections)
+    key: np.ndarray          # source key
+    core: np.ndarray         # target core
+    projection: np.ndarray   # projection number (rows never mix projections)
     index: np.ndarray        # post index within the target core
     synapse_type: np.ndarray
     delay_field: np.ndarray  # ticks left for the ring buffer, modulo its depth
     weight16: np.ndarray     # quantised |weight|
-    weight: np.ndarray       # exact |weight| (scaled), for float64 numerics and STDP
 
 
 @dataclass
 class SynapticMatrix:
     src_row_ptr: np.ndarray
-    row_core: np.ndarray
-    row_start: np.ndarray
-    row_projection: np.ndarray
+    row_core: np.ndarray       # int32
+    row_start: np.ndarray      # int64
+    row_projection: np.ndarray  # int32
     words: np.ndarray
-    order: np.ndarray        # words[k] holds synapse order[k] of the input
+    order: np.ndarray          # words[k] holds synapse order[k] of the input
 
     def row_lengths(self) -> np.ndarray:
         return np.diff(self.row_start)
@@ -52,7 +51,8 @@ def pack_words(syn: Synapses, index_bits: np.ndarray, type_bits: np.ndarray) -> 
 
 def build_matrix(syn: Synapses, n_keys: int, index_bits: np.ndarray,
                  type_bits: np.ndarray) -> SynapticMatrix:
-    """Sort synapses into rows (key, core, projection) and pack them."""
+    """Sort synapses into rows (key, core, projection) and pack them (packed first, then
+    sorted: one array of words in flight, not a sorted copy of every field)."""
     order = np.lexsort((syn.projection, syn.core, syn.key))
     key = syn.key[order]
     core = syn.core[order]
@@ -67,10 +67,9 @@ def build_matrix(syn: Synapses, n_keys: int, index_bits: np.ndarray,
     rows_per_key = np.bincount(key[starts], minlength=n_keys)
     src_row_ptr = np.zeros(n_keys + 1, dtype=np.int64)
     np.cumsum(rows_per_key, out=src_row_ptr[1:])
-    sorted_syn = Synapses(*(getattr(syn, f)[order] for f in Synapses.__dataclass_fields__))
-    words = pack_words(sorted_syn, index_bits, type_bits)
-    return SynapticMatrix(src_row_ptr, core[starts].astype(np.int64), row_start,
-                          proj[starts].astype(np.int64), words, order)
+    words = pack_words(syn, index_bits, type_bits)[order]
+    return SynapticMatrix(src_row_ptr, core[starts].astype(np.int32), row_start,
+                          proj[starts].astype(np.int32), words, order)
 
 
 def storage_words(matrix: SynapticMatrix, plastic_projection: np.ndarray) -> np.ndarray:

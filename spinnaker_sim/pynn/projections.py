@@ -44,11 +44,10 @@ class Connection(common.Connection):
             object.__setattr__(self, name, value)
             return
         name = {"weights": "weight", "delays": "delay"}.get(name, name)
-        values = self.projection._values.get(name)
-        if values is None:
+        if name not in self.projection._values:
             raise AttributeError(f"connections of this projection have no attribute {name!r}")
         simulator.state.require_unbuilt("Changing weights or delays")
-        values[self.i] = float(value)
+        self.projection._writable_values(name)[self.i] = float(value)
 
 
 class Projection(common.Projection):
@@ -69,9 +68,10 @@ class Projection(common.Projection):
         super().__init__(presynaptic_population, postsynaptic_population, connector,
                          synapse_type, source, receptor_type, space, label)
         pre, post, parameters = connect(self)
-        self._pre = pre
-        self._post = post
-        self._values = {name: np.asarray(v, dtype=float) for name, v in parameters.items()}
+        # int32 indices: a projection's connections are most of a model's memory
+        self._pre = np.asarray(pre, dtype=np.int32)
+        self._post = np.asarray(post, dtype=np.int32)
+        self._values = {name: _shared_if_equal(v) for name, v in parameters.items()}
         state.projections.append(self)
 
     def __len__(self):
@@ -157,13 +157,19 @@ class Projection(common.Projection):
         parameter_space.evaluate(simplify=False)
         for name, value in parameter_space.items():
             if np.isscalar(value) or np.ndim(value) == 0:
-                self._values[name][:] = float(value)
+                self._values[name] = _shared_if_equal(np.full(len(self), float(value)))
                 continue
             matrix = np.asarray(value, dtype=float)
             if matrix.ndim == 2:
                 self._values[name] = matrix[self._pre, self._post]
             else:
                 self._values[name] = np.asarray(value, dtype=float).copy()
+
+    def _writable_values(self, name) -> np.ndarray:
+        """One value per connection that can be changed in place (a shared value is copied)."""
+        if not self._values[name].flags.writeable:
+            self._values[name] = self._values[name].copy()
+        return self._values[name]
 
     def _set_initial_value_array(self, variable, initial_value):
         raise NotImplementedError("SpiNNaker's plastic synapses have no initial state to set")
@@ -190,7 +196,7 @@ def delays_in_ticks(delays_ms: np.ndarray, dt: float, label) -> np.ndarray:
     """Delays rounded to whole ticks (at least 1), as SpiNNaker stores them; warns when that
     changes them."""
     exact = np.asarray(delays_ms, dtype=float) / dt
-    ticks = np.maximum(1, np.rint(exact)).astype(np.int64)
+    ticks = np.maximum(1, np.rint(exact)).astype(np.int32)
     if ticks.size and np.abs(ticks - exact).max() > 1e-6:
         warnings.warn(f"Projection {label!r}: delays rounded to whole {dt:g} ms ticks (at least "
                       "one tick) as on SpiNNaker; e.g. "
@@ -199,13 +205,22 @@ def delays_in_ticks(delays_ms: np.ndarray, dt: float, label) -> np.ndarray:
     return ticks
 
 
+def _shared_if_equal(values) -> np.ndarray:
+    """Per-connection float values; a value shared by every connection is stored once (a
+    read-only broadcast view), as most projections' weights and delays are."""
+    values = np.asarray(values, dtype=float)
+    if values.size > 1 and np.all(values == values.flat[0]):
+        return np.broadcast_to(values.flat[0], values.shape)
+    return values
+
+
 def _in_parent(population, index):
     """Indices in a Population or (nested) PopulationView -> (Population, indices)."""
     if isinstance(population, common.Assembly):
         raise NotImplementedError(
             "Projections from or to an Assembly are not supported on SpiNNaker (sPyNNaker has "
             "no Assembly); make one projection per population.")
-    index = np.asarray(index, dtype=np.int64)
+    index = np.asarray(index, dtype=np.int32)
     while hasattr(population, "parent"):
         index = np.arange(population.parent.size)[population.mask][index]
         population = population.parent
