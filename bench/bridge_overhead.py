@@ -4,7 +4,9 @@ Two ClockEngines (a stand-in brain and env that only keep time) are stepped in l
 step sets one value on each and reads one back, as a closed loop does. For scale, the same
 exchange is timed with bare pyzmq echo processes (no bridge code at all): the floor this
 machine's ZeroMQ gives two concurrent round trips. With ``--loop`` it also runs a small brain +
-CartPole loop (spinnaker_sim, 100 Poisson sources -> 100 LIF) and reports its real-time factor.
+CartPole loop (spinnaker_sim, 100 Poisson sources -> 100 LIF) and the Braitenberg experiment of
+``examples/braitenberg`` (the demo), engines as processes over ipc, and in-process for
+comparison, and reports their real-time factors.
 
     python bench/bridge_overhead.py                  # 10,000 steps per transport
     python bench/bridge_overhead.py --steps 2000 --loop --out bench/results/x.json
@@ -134,6 +136,22 @@ def measure_loop(transport: str, steps: int) -> dict:
             "median_step_ms": summary["median_step_ms"], "rtf": summary["rtf"]}
 
 
+def measure_braitenberg(transport: str, seconds: float) -> dict:
+    """Real-time factor of the Braitenberg experiment (the demo) after its first second, which
+    maps and compiles."""
+    sys.path.insert(0, str(REPO_ROOT / "examples" / "braitenberg"))
+    import experiment as braitenberg
+    with braitenberg.make_experiment(seed=0, transport=transport) as exp:
+        exp.run(1.0)
+        started = time.perf_counter()
+        exp.run(seconds)
+        wall = time.perf_counter() - started
+        steps = exp.summary()["steps"]
+    return {"transport": transport, "simulated_s": seconds, "wall_s": wall,
+            "mean_step_ms": 1e3 * wall / max(1, round(seconds / 0.02)),
+            "rtf": seconds / wall, "steps": steps}
+
+
 def measure(steps: int, loop: bool, loop_steps: int, log=print) -> dict:
     """Per-step overhead on every transport and the bare-pyzmq floor; with `loop`, also the
     brain + CartPole loop's real-time factor."""
@@ -151,6 +169,13 @@ def measure(steps: int, loop: bool, loop_steps: int, log=print) -> dict:
             log(f"{row['transport']:<20} {row['steps']:>7} {row['median_step_ms']:>10.2f} "
                 f"{row['rtf']:>8.2f}")
         result["brain_gym_loop"] = loops
+        seconds = max(2.0, loop_steps * 0.02)
+        braitenberg = [measure_braitenberg(t, seconds) for t in ("ipc", "inproc")]
+        log(f"\n{'braitenberg':<20} {'sim s':>7} {'wall s':>10} {'RTF':>8}")
+        for row in braitenberg:
+            log(f"{row['transport']:<20} {row['simulated_s']:>7.1f} {row['wall_s']:>10.2f} "
+                f"{row['rtf']:>8.2f}")
+        result["braitenberg"] = braitenberg
     return result
 
 

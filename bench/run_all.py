@@ -164,6 +164,13 @@ def _bridge_markdown(result: dict) -> list[str]:
         out += ["Brain (spinnaker_sim, 100 Poisson -> 100 LIF) + CartPole loop:", "",
                 *_table(["transport", "steps", "setup s", "median step ms", "x real time"],
                         rows), ""]
+    if result.get("braitenberg"):
+        rows = [[r["transport"], r["simulated_s"], r["wall_s"], r["mean_step_ms"], r["rtf"]]
+                for r in result["braitenberg"]]
+        out += ["Braitenberg experiment (the demo: rover env + 8-neuron brain + TFs, 20 ms sync "
+                "steps), ipc = engines as processes:", "",
+                *_table(["transport", "simulated s", "wall s", "mean step ms", "x real time"],
+                        rows), ""]
     return out
 
 
