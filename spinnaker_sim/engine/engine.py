@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tick_loop import N_COUNTERS, run_ticks_parallel, run_ticks_serial
+from .tick_loop import N_COUNTERS, tick_loop
 
 SPIKE_BUFFER_MIN = 4096
 #: below this many atoms a tick is too little work to share between threads (measured: on
@@ -130,7 +130,9 @@ class Engine:
         chunks = []
         self.spike_buffer_n[0] = 0
         t = t0
-        run_ticks = run_ticks_parallel if self.n_atoms >= PARALLEL_MIN_ATOMS else run_ticks_serial
+        run_ticks = tick_loop(self.n_atoms >= PARALLEL_MIN_ATOMS,
+                              frozenset(np.unique(net.core_kind).tolist()),
+                              bool(np.any(net.row_rule >= 0)))
         while t < t0 + n_ticks:
             recording = (self.rec_columns, samples, first_rows, self.spike_recorded,
                          self.spike_buffer, self.spike_buffer_n)

@@ -27,13 +27,15 @@ from .layout import (
 @kernel
 def update_neuron_core(kind, lo, hi, params, state, refrac, refrac_ticks, ring, ring_off, depth,
                        shift_e, shift_i, tick, cs_row, cs_column, rec_columns, rec_row, rec_out,
-                       fired_ids):
+                       fired_ids, curr_exp, cond_exp, curr_alpha, curr_delta, izhikevich):
     """Advance atoms [lo, hi) of one neuron core by one tick; return how many fired.
 
     The atoms that fired go to ``fired_ids[lo:lo + n_fired]``, in order. ``cs_row[cs_column[i]]``
     is atom i's current-source input this tick. When `rec_row` >= 0 this is a sampling tick:
     v and the synaptic inputs from *before* the update go to
     ``rec_out[var, rec_row, rec_columns[var, i]]`` for the recorded atoms (column >= 0).
+    The last five arguments say which kinds the model has: True, or None for a kind it lacks,
+    whose code numba then leaves out before compiling.
     """
     n = hi - lo
     exc_ring = ring_off + (tick & (depth - 1)) * 2 * n - lo  # ring[exc_ring + i]: atom i's slot
@@ -44,15 +46,15 @@ def update_neuron_core(kind, lo, hi, params, state, refrac, refrac_ticks, ring, 
                 rec_columns, rec_row, rec_out)
     args = (lo, hi, params, state, refrac, refrac_ticks, ring, exc_ring, inh_ring, shift_e,
             shift_i, cs_row, cs_column, fired_ids, one)
-    if kind == LIF_CURR_EXP:
+    if curr_exp is not None and kind == LIF_CURR_EXP:
         _tick_lif_curr_exp(*args)
-    elif kind == LIF_COND_EXP:
+    elif cond_exp is not None and kind == LIF_COND_EXP:
         _tick_lif_cond_exp(*args)
-    elif kind == LIF_CURR_ALPHA:
+    elif curr_alpha is not None and kind == LIF_CURR_ALPHA:
         _tick_lif_curr_alpha(*args)
-    elif kind == LIF_CURR_DELTA:
+    elif curr_delta is not None and kind == LIF_CURR_DELTA:
         _tick_lif_curr_delta(*args)
-    else:
+    elif izhikevich is not None and kind == IZHIKEVICH:
         _tick_izhikevich(*args)
     return _compact_spikes(lo, hi, fired_ids)
 

@@ -76,11 +76,12 @@ def _round_weight(ring, w):
 def deliver_to_cores(core_first, core_last, tick, spike_ids, spike_counts, core_lo, core_hi,
                      ring_off, depth, index_bits, type_bits, src_row_ptr, row_core, row_start,
                      row_rule, words, float_weights, ring, stdp_rules, plastic_weights,
-                     last_pre_tick, pre_trace, post_hist, post_hist_n, counters):
+                     last_pre_tick, pre_trace, post_hist, post_hist_n, counters, plastic):
     """Deliver this tick's spikes to the rings of cores [core_first, core_last).
 
     Per target core: counters[c, 0] += packets received, counters[c, 1] += synaptic events,
-    counters[c, 2] += ring-buffer saturations. ``row_rule[r]`` >= 0 marks a plastic row.
+    counters[c, 2] += ring-buffer saturations. ``row_rule[r]`` >= 0 marks a plastic row;
+    `plastic` is None when the model has none (then STDP is not compiled), else True.
     """
     for k in range(spike_ids.shape[0]):
         s = spike_ids[k]
@@ -97,7 +98,7 @@ def deliver_to_cores(core_first, core_last, tick, spike_ids, spike_counts, core_
             rule = row_rule[r]
             saturated = 0
             for _ in range(n_spikes):
-                if rule >= 0:
+                if plastic is not None and rule >= 0:
                     _stdp_on_pre_spike(r, start, end, tick, core_lo[c],
                                        (1 << index_bits[c]) - 1, words, stdp_rules[rule],
                                        plastic_weights, last_pre_tick, pre_trace, post_hist,

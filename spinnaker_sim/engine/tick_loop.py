@@ -5,12 +5,21 @@ microseconds of overhead. Within a phase no two threads write the same core's st
 phase is split by core, delivery by groups of target cores. Between the phases one serial step
 gathers the tick's spikes, in key order, and lets the delay-extension cores re-send spikes
 of earlier ticks under their own keys.
+
+A loop is compiled per kind of model (see :func:`tick_loop`): the kernels of core kinds a model
+lacks, and STDP when it has no plastic synapse, are left out, which keeps the first-run compile
+of a model to the kernels it uses.
 """
+
+import functools
 
 from numba import njit, prange
 
 from .jit import kernel
-from .layout import DELAY_EXTENSION, N_NEURON_KINDS, SPIKE_SOURCE_POISSON
+from .layout import (
+    DELAY_EXTENSION, IZHIKEVICH, LIF_COND_EXP, LIF_CURR_ALPHA, LIF_CURR_DELTA, LIF_CURR_EXP,
+    N_NEURON_KINDS, SPIKE_INJECTOR, SPIKE_SOURCE_ARRAY, SPIKE_SOURCE_POISSON,
+)
 from .neurons import update_neuron_core
 from .sources import array_core, poisson_core
 from .synapses import deliver_to_cores
@@ -21,17 +30,26 @@ MAX_PACKETS_PER_TICK, PACKETS_BEFORE_TICK = 5, 6
 N_COUNTERS = 7
 
 
-def _compile_tick_loop(parallel: bool):
-    """The tick loop, compiled serial or parallel (two cache entries: `parallel` is part of the
-    closure, so numba keys them apart)."""
+@functools.cache
+def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
+    """The tick loop for models with cores of `kinds` (and plastic synapses or not), serial or
+    parallel; compiled at its first call, and cached on disk per variant (its closure's values
+    are part of numba's cache key).
+
+    The parallel variant shares each phase between numba's threads; small models run the
+    serial one, as a parallel region costs microseconds to open, twice per tick (and compiling
+    the parallel variant costs seconds, so it is compiled only for models that use it).
+    """
+    # True, or None for what the model lacks: numba prunes code behind `is not None` checks of
+    # None-typed arguments before compiling it
+    core_kinds = tuple(True if kinds & group else None for group in (
+        {LIF_CURR_EXP}, {LIF_COND_EXP}, {LIF_CURR_ALPHA}, {LIF_CURR_DELTA}, {IZHIKEVICH},
+        {SPIKE_SOURCE_POISSON}, {SPIKE_SOURCE_ARRAY, SPIKE_INJECTOR}))
+    stdp = True if plastic else None
 
     def run_ticks(t0, n_ticks, cores, neurons, synapses, plasticity, sources, currents, recording,
                   spikes):
         """Run ticks t0 .. t0 + n_ticks - 1; return the first tick not run.
-
-        The parallel variant shares each phase between numba's threads; small models run the
-        serial one, as a parallel region costs microseconds to open, twice per tick (and compiling
-        the parallel variant costs seconds, so it is compiled only for models that use it).
 
         Stops early (returning that tick) when the spike recording buffer could overflow in the
         next tick, so the caller can grow it and continue: nothing recorded is lost.
@@ -56,11 +74,13 @@ def _compile_tick_loop(parallel: bool):
             if parallel:
                 for c in prange(n_cores):
                     _update_core(c, t, cores, neurons, sources, cs_row, cs_column, rec_columns,
-                                 rec_out, rec_first_row, fired_ids, fired_count, n_fired)
+                                 rec_out, rec_first_row, fired_ids, fired_count, n_fired,
+                                 *core_kinds)
             else:
                 for c in range(n_cores):
                     _update_core(c, t, cores, neurons, sources, cs_row, cs_column, rec_columns,
-                                 rec_out, rec_first_row, fired_ids, fired_count, n_fired)
+                                 rec_out, rec_first_row, fired_ids, fired_count, n_fired,
+                                 *core_kinds)
 
             # gather this tick's spikes into the history, in key order
             h = t % history
@@ -97,25 +117,23 @@ def _compile_tick_loop(parallel: bool):
             if parallel:
                 for g in prange(n_groups):
                     _deliver_group(group_ptr[g], group_ptr[g + 1], t, ids, counts, cores,
-                                   neurons, synapses, plasticity)
+                                   neurons, synapses, plasticity, stdp)
             else:
-                _deliver_group(0, n_cores, t, ids, counts, cores, neurons, synapses, plasticity)
+                _deliver_group(0, n_cores, t, ids, counts, cores, neurons, synapses, plasticity,
+                               stdp)
         return t0 + n_ticks
 
     # the parallel loop keeps numba's reference counting, which its threading needs
     return njit(cache=True, parallel=True)(run_ticks) if parallel else kernel(run_ticks)
 
 
-#: run_ticks(t0, n_ticks, cores, neurons, synapses, plasticity, sources, currents, recording,
-#: spikes) -> first tick not run
-run_ticks_serial = _compile_tick_loop(False)
-run_ticks_parallel = _compile_tick_loop(True)
-
 
 @kernel
 def _update_core(c, t, cores, neurons, sources, cs_row, cs_column, rec_columns, rec_out,
-                 rec_first_row, fired_ids, fired_count, n_fired):
-    """Phase one of a tick on core `c`: neurons integrate, sources emit."""
+                 rec_first_row, fired_ids, fired_count, n_fired, curr_exp, cond_exp, curr_alpha,
+                 curr_delta, izhikevich, poisson, arrays):
+    """Phase one of a tick on core `c`: neurons integrate, sources emit (the last arguments:
+    which kinds of core the model has, True or None; see :func:`tick_loop`)."""
     kind, lo, hi, ring_off, depth, shift = cores[:6]
     rec_interval, counters = cores[8], cores[9]
     params, state, refrac, refrac_ticks, ring = neurons
@@ -129,20 +147,21 @@ def _update_core(c, t, cores, neurons, sources, cs_row, cs_column, rec_columns, 
             row = t // rec_interval[c] - rec_first_row[c]
         n_fired[c] = update_neuron_core(
             k, lo[c], hi[c], params, state, refrac, refrac_ticks, ring, ring_off[c], depth[c],
-            shift[c, 0], shift[c, 1], t, cs_row, cs_column, rec_columns, row, rec_out, fired_ids)
-    elif k == SPIKE_SOURCE_POISSON:
+            shift[c, 0], shift[c, 1], t, cs_row, cs_column, rec_columns, row, rec_out, fired_ids,
+            curr_exp, cond_exp, curr_alpha, curr_delta, izhikevich)
+    elif poisson is not None and k == SPIKE_SOURCE_POISSON:
         n_fired[c] = poisson_core(lo[c], hi[c], t, seeds[c], rate_per_tick, exp_minus_rate,
                                   start_tick, end_tick, ticks_to_next, fired_ids, fired_count)
-    elif k != DELAY_EXTENSION:
+    elif arrays is not None and k != DELAY_EXTENSION:
         n_fired[c] = array_core(lo[c], hi[c], t, times_ptr, times, next_index, fired_ids,
                                 fired_count)
 
 
 @kernel
 def _deliver_group(core_first, core_last, t, ids, counts, cores, neurons, synapses,
-                   plasticity):
+                   plasticity, stdp):
     """Phase two of a tick for target cores [core_first, core_last): spikes into their ring
-    buffers."""
+    buffers (`stdp`: True, or None for a model without plastic synapses)."""
     kind, lo, hi, ring_off, depth, shift, index_bits, type_bits, _, counters = cores[:10]
     ring = neurons[4]
     src_row_ptr, row_core, row_start, row_rule, words, float_weights = synapses
@@ -150,7 +169,7 @@ def _deliver_group(core_first, core_last, t, ids, counts, cores, neurons, synaps
     deliver_to_cores(core_first, core_last, t, ids, counts, lo, hi, ring_off, depth,
                      index_bits, type_bits, src_row_ptr, row_core, row_start, row_rule, words,
                      float_weights, ring, stdp_rules, plastic_weights, last_pre_tick, pre_trace,
-                     post_hist, post_hist_n, counters)
+                     post_hist, post_hist_n, counters, stdp)
     for c in range(core_first, core_last):
         received = counters[c, PACKETS_RECEIVED] - counters[c, PACKETS_BEFORE_TICK]
         if received > counters[c, MAX_PACKETS_PER_TICK]:
