@@ -185,14 +185,20 @@ def synapse_memory() -> dict:
     engine_bytes = sum(getattr(net, name).nbytes for name in
                        ("words", "float_weights", "plastic_weights", "src_row_ptr", "row_core",
                         "row_start", "row_rule"))
-    frontend_bytes = sum(prj._pre.nbytes + prj._post.nbytes
-                         + sum(v.nbytes for v in prj._values.values())
+    frontend_bytes = sum(_stored_bytes(prj._pre) + _stored_bytes(prj._post)
+                         + sum(_stored_bytes(v) for v in prj._values.values())
                          for prj in state.projections)
     frontend_bytes += sum(p.nbytes for p in state.built.synapse_position)
     total = sum(len(prj) for prj in state.projections)
     return {"all_synapses": total, "engine_synapse_bytes": engine_bytes,
             "engine_bytes_per_synapse": engine_bytes / max(1, total),
             "frontend_bytes_per_synapse": frontend_bytes / max(1, total)}
+
+
+def _stored_bytes(array) -> int:
+    """Bytes an array holds: a value shared by broadcasting (stride 0) is stored once."""
+    return array.itemsize * int(np.prod([n for n, stride in zip(array.shape, array.strides)
+                                         if stride != 0]))
 
 
 def worker_args(model: str, backend: str, n: int, dt: float, tstop: float, seed: int,
