@@ -98,6 +98,10 @@ class Engine:
         self.spike_buffer = np.zeros((max(SPIKE_BUFFER_MIN, 2 * n_atoms), 3), dtype=np.int64)
         self.spike_buffer_n = np.zeros(1, dtype=np.int64)
         self.cs_column = -np.ones(n_atoms, dtype=np.int64)
+        # which tick loop runs this network: parallel or not, its kinds of core, STDP or not
+        self._loop_variant = (n_atoms >= PARALLEL_MIN_ATOMS,
+                              frozenset(np.unique(net.core_kind).tolist()),
+                              bool(np.any(net.row_rule >= 0)))
 
     @property
     def n_atoms(self) -> int:
@@ -130,9 +134,7 @@ class Engine:
         chunks = []
         self.spike_buffer_n[0] = 0
         t = t0
-        run_ticks = tick_loop(self.n_atoms >= PARALLEL_MIN_ATOMS,
-                              frozenset(np.unique(net.core_kind).tolist()),
-                              bool(np.any(net.row_rule >= 0)))
+        run_ticks = tick_loop(*self._loop_variant)
         while t < t0 + n_ticks:
             recording = (self.rec_columns, samples, first_rows, self.spike_recorded,
                          self.spike_buffer, self.spike_buffer_n)

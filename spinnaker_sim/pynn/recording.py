@@ -113,12 +113,14 @@ class Recorder(recording.Recorder):
         """Mark this population's recorded atoms in the engine's recording arrays."""
         self._offset = offset
         self._columns = {}
+        self._records_spikes = False
         for var, ids in self.recorded.items():
             if not ids:
                 continue
             atoms = np.sort(np.fromiter(ids, dtype=np.int64) - int(self.population.first_id))
             if var.name == "spikes":
                 spikes[offset + atoms] = 1
+                self._records_spikes = True
             else:
                 v = ANALOG[var.name]
                 columns[v, offset + atoms] = next_column[v] + np.arange(len(atoms))
@@ -127,8 +129,9 @@ class Recorder(recording.Recorder):
 
     def store_run(self, spikes, samples, first_row, t0, n_ticks):
         """Keep this population's part of one engine run's output."""
-        mine = (spikes[:, 1] >= self._offset) & (spikes[:, 1] < self._offset + self.population.size)
-        if mine.any():
+        mine = (spikes[:, 1] >= self._offset) & (spikes[:, 1] < self._offset + self.population.size) \
+            if self._records_spikes else None
+        if mine is not None and mine.any():
             part = spikes[mine].copy()
             part[:, 1] -= self._offset
             self._spikes.append(part)
