@@ -157,18 +157,21 @@ def measure(steps: int, loop: bool, loop_steps: int, log=print) -> dict:
     brain + CartPole loop's real-time factor."""
     overhead = [measure_overhead(t, steps) for t in TRANSPORTS]
     overhead += [measure_zmq_floor(t, steps) for t in ("ipc", "tcp")]
-    _log_table(log, "transport", overhead, [("steps", "steps", ""), ("median_us", "median us", ".1f"),
-                                            ("p99_us", "p99 us", ".1f"), ("mean_us", "mean us", ".1f")])
+    _log_table(log, "transport", overhead,
+               [("steps", "steps", ""), ("median_us", "median us", ".1f"),
+                ("p99_us", "p99 us", ".1f"), ("mean_us", "mean us", ".1f")])
     result = {"overhead": overhead}
     if loop:
         loops = [measure_loop(t, loop_steps) for t in ("inproc", "ipc")]
         _log_table(log, "loop", loops, [("steps", "steps", ""),
-                                        ("median_step_ms", "median ms", ".2f"), ("rtf", "RTF", ".2f")])
+                                        ("median_step_ms", "median ms", ".2f"),
+                                        ("rtf", "RTF", ".2f")])
         result["brain_gym_loop"] = loops
         seconds = max(2.0, loop_steps * 0.02)
         braitenberg = [measure_braitenberg(t, seconds) for t in ("ipc", "inproc")]
-        _log_table(log, "braitenberg", braitenberg, [("simulated_s", "sim s", ".1f"),
-                                                     ("wall_s", "wall s", ".2f"), ("rtf", "RTF", ".2f")])
+        _log_table(log, "braitenberg", braitenberg,
+                   [("simulated_s", "sim s", ".1f"), ("wall_s", "wall s", ".2f"),
+                    ("rtf", "RTF", ".2f")])
         result["braitenberg"] = braitenberg
     return result
 
@@ -177,7 +180,8 @@ def _log_table(log, first: str, rows: list[dict], columns: list[tuple[str, str, 
     """One console table, a row per transport; `columns` are (key, title, format spec)."""
     log(f"\n{first:<20}" + "".join(f" {title:>10}" for _, title, _ in columns))
     for row in rows:
-        log(f"{row['transport']:<20}" + "".join(f" {row[key]:>10{spec}}" for key, _, spec in columns))
+        log(f"{row['transport']:<20}"
+            + "".join(f" {row[key]:>10{spec}}" for key, _, spec in columns))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -167,8 +167,8 @@ def _bridge_markdown(result: dict) -> list[str]:
     if result.get("braitenberg"):
         rows = [[r["transport"], r["simulated_s"], r["wall_s"], r["mean_step_ms"], r["rtf"]]
                 for r in result["braitenberg"]]
-        out += ["Braitenberg experiment (the demo: rover env + 8-neuron brain + TFs, 20 ms sync "
-                "steps), ipc = engines as processes:", "",
+        out += [("Braitenberg experiment (the demo: rover env + 8-neuron brain + TFs, 20 ms "
+                 "sync steps), ipc = engines as processes:"), "",
                 *_table(["transport", "simulated s", "wall s", "mean step ms", "x real time"],
                         rows), ""]
     return out

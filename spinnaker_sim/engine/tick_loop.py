@@ -162,7 +162,8 @@ def _deliver_group(core_first, core_last, t, ids, counts, cores, neurons, synaps
                    plasticity, stdp):
     """Phase two of a tick for target cores [core_first, core_last): spikes into their ring
     buffers (`stdp`: True, or None for a model without plastic synapses)."""
-    kind, lo, hi, ring_off, depth, shift, index_bits, type_bits, _, counters = cores[:10]
+    lo, hi, ring_off, depth = cores[1:5]
+    index_bits, type_bits, counters = cores[6], cores[7], cores[9]
     ring = neurons[4]
     src_row_ptr, row_core, row_start, row_rule, words, float_weights = synapses
     stdp_rules, plastic_weights, last_pre_tick, pre_trace, post_hist, post_hist_n = plasticity

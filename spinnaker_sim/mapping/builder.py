@@ -199,7 +199,7 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
                    synapse_type=np.repeat(np.array([prj.receptor for prj in projs], np.uint8),
                                           n_synapses),
                    delay_field=column(3, np.int32), weight16=column(4, np.uint16))
-    del parts
+    parts.clear()  # the per-projection copies go before the sort
     matrix = build_matrix(syn, n_keys, index_bits, type_bits)
     del syn
     projection_rule = np.array(projection_rule, dtype=np.int32)
@@ -235,7 +235,8 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
         post_history=np.zeros((n_atoms if any_plastic else 1, POST_HISTORY_SPIKES),
                                dtype=np.int64),
         seeds=_core_seeds(seed, n_cores),
-        rate_per_tick=np.zeros(n_atoms), exp_minus_rate=np.ones(n_atoms), start_tick=np.zeros(n_atoms, dtype=np.int64),
+        rate_per_tick=np.zeros(n_atoms), exp_minus_rate=np.ones(n_atoms),
+        start_tick=np.zeros(n_atoms, dtype=np.int64),
         end_tick=np.full(n_atoms, NEVER, dtype=np.int64),
         times_ptr=np.zeros(n_atoms + 1, dtype=np.int64), times=np.zeros(0, dtype=np.int64),
         history_ticks=1 + max([c[2] * c[4] for c in de_cores], default=0),

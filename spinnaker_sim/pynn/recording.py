@@ -129,7 +129,8 @@ class Recorder(recording.Recorder):
 
     def store_run(self, spikes, samples, first_row, t0, n_ticks):
         """Keep this population's part of one engine run's output."""
-        mine = (spikes[:, 1] >= self._offset) & (spikes[:, 1] < self._offset + self.population.size) \
+        end = self._offset + self.population.size
+        mine = (spikes[:, 1] >= self._offset) & (spikes[:, 1] < end) \
             if self._records_spikes else None
         if mine is not None and mine.any():
             part = spikes[mine].copy()
