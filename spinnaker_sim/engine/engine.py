@@ -79,8 +79,9 @@ class Engine:
         self.refrac = np.zeros(n_atoms, dtype=np.int32)
         self.ticks_to_next = -np.ones(n_atoms)
         self.next_index = net.times_ptr[:-1].copy()
+        plastic = bool(np.any(net.row_rule >= 0))
         # per-row STDP state, for plastic rows only (static networks keep one dummy entry)
-        n_rows = len(net.row_core) if np.any(net.row_rule >= 0) else 1
+        n_rows = len(net.row_core) if plastic else 1
         self.last_pre_tick = -np.ones(n_rows, dtype=np.int64)
         self.pre_trace = np.zeros(n_rows)
         self.post_history_n = np.zeros(net.post_history.shape[0], dtype=np.int64)
@@ -100,8 +101,7 @@ class Engine:
         self.cs_column = -np.ones(n_atoms, dtype=np.int64)
         # which tick loop runs this network: parallel or not, its kinds of core, STDP or not
         self._loop_variant = (n_atoms >= PARALLEL_MIN_ATOMS,
-                              frozenset(np.unique(net.core_kind).tolist()),
-                              bool(np.any(net.row_rule >= 0)))
+                              frozenset(np.unique(net.core_kind).tolist()), plastic)
 
     @property
     def n_atoms(self) -> int:

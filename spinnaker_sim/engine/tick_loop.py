@@ -127,7 +127,6 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
     return njit(cache=True, parallel=True)(run_ticks) if parallel else kernel(run_ticks)
 
 
-
 @kernel
 def _update_core(c, t, cores, neurons, sources, cs_row, cs_column, rec_columns, rec_out,
                  rec_first_row, fired_ids, fired_count, n_fired, curr_exp, cond_exp, curr_alpha,

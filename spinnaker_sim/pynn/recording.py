@@ -38,14 +38,10 @@ class Recorder(recording.Recorder):
 
     def _get_spiketimes(self, ids, clear=False):
         index = np.fromiter(ids, dtype=np.int64) - int(self.population.first_id)
-        ticks, atoms, counts = self._spike_arrays()
-        keep = np.isin(atoms, index)
-        atoms = np.repeat(atoms[keep], counts[keep])
-        times = np.repeat(ticks[keep], counts[keep]) * self._simulator.state.dt
+        rows = self._spike_rows()
+        atoms, times = self._one_per_spike(rows[np.isin(rows[:, 1], index)])
         if clear:  # spikes only: the analog signals are read (and cleared) after this
-            self._spikes = []
-            self._spike_records_dropped = self._spike_records
-            self._spike_counts[:] = 0
+            self._drop_spikes()
         return self.population.all_cells[atoms].astype(int), times.astype(float)
 
     def spikes_since(self, cursor: int) -> tuple[np.ndarray, np.ndarray, int]:
@@ -64,9 +60,7 @@ class Recorder(recording.Recorder):
             parts.append(chunk[-new:])
             new -= len(chunk)
         rows = np.concatenate(parts[::-1]) if parts else np.zeros((0, 3), dtype=np.int64)
-        atoms = np.repeat(rows[:, 1], rows[:, 2])
-        times = np.repeat(rows[:, 0], rows[:, 2]) * self._simulator.state.dt
-        return atoms, times, self._spike_records
+        return *self._one_per_spike(rows), self._spike_records
 
     def _get_all_signals(self, variable, ids, clear=False):
         index = np.fromiter(ids, dtype=np.int64) - int(self.population.first_id)
@@ -98,9 +92,7 @@ class Recorder(recording.Recorder):
 
     # ---- what the simulation state asks --------------------------------------------------
     def clear_engine_data(self):
-        self._spikes = []
-        self._spike_records_dropped = self._spike_records
-        self._spike_counts = np.zeros(self.population.size, dtype=np.int64)
+        self._drop_spikes()
         self._samples = [[], [], []]
 
     def sampling_ticks(self) -> int:
@@ -149,14 +141,24 @@ class Recorder(recording.Recorder):
             self._samples[v].append((atoms, values))
 
     # ---- helpers -------------------------------------------------------------------------
-    def _spike_arrays(self):
+    def _spike_rows(self) -> np.ndarray:
+        """Every (tick, atom, count) row recorded so far."""
         if not self._spikes:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, empty
+            return np.zeros((0, 3), dtype=np.int64)
         if len(self._spikes) > 1:  # concatenate once, not at every read
             self._spikes = [np.concatenate(self._spikes)]
-        data = self._spikes[0]
-        return data[:, 0], data[:, 1], data[:, 2]
+        return self._spikes[0]
+
+    def _one_per_spike(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(atoms, times in ms) of (tick, atom, count) rows, one entry per spike."""
+        return (np.repeat(rows[:, 1], rows[:, 2]),
+                np.repeat(rows[:, 0], rows[:, 2]) * self._simulator.state.dt)
+
+    def _drop_spikes(self) -> None:
+        """Forget the spikes recorded so far (``spikes_since`` cursors skip past them)."""
+        self._spikes = []
+        self._spike_records_dropped = self._spike_records
+        self._spike_counts = np.zeros(self.population.size, dtype=np.int64)
 
     def _on_sampling_grid(self) -> bool:
         state = self._simulator.state
