@@ -11,10 +11,10 @@ import numpy as np
 from .tick_loop import N_COUNTERS, tick_loop
 
 SPIKE_BUFFER_MIN = 4096
-#: below this many atoms a tick is too little work to share between threads (measured: on
-#: 2 cores a 4,000-neuron tick runs as fast on one thread, and much slower when the other
-#: core is busy, because every tick waits for the slowest thread twice)
-PARALLEL_MIN_ATOMS = 20_000
+#: below this many atoms a tick is too little work to share between threads: a parallel
+#: region costs ~3 us to open, twice per tick (measured on 2 cores: CUBA at 1,000 neurons
+#: runs faster serial, at 2,000 about even at dt 0.1 and 1.4x faster parallel at dt 1.0)
+PARALLEL_MIN_ATOMS = 2_000
 
 
 @dataclass

@@ -47,76 +47,98 @@ def update_neuron_core(kind, lo, hi, params, state, refrac, refrac_ticks, ring, 
     args = (lo, hi, params, state, refrac, refrac_ticks, ring, exc_ring, inh_ring, shift_e,
             shift_i, cs_row, cs_column, fired_ids, one)
     if curr_exp is not None and kind == LIF_CURR_EXP:
-        _tick_lif_curr_exp(*args)
-    elif cond_exp is not None and kind == LIF_COND_EXP:
-        _tick_lif_cond_exp(*args)
-    elif curr_alpha is not None and kind == LIF_CURR_ALPHA:
-        _tick_lif_curr_alpha(*args)
-    elif curr_delta is not None and kind == LIF_CURR_DELTA:
-        _tick_lif_curr_delta(*args)
-    elif izhikevich is not None and kind == IZHIKEVICH:
-        _tick_izhikevich(*args)
-    return _compact_spikes(lo, hi, fired_ids)
+        return _tick_lif_curr_exp(*args)
+    if cond_exp is not None and kind == LIF_COND_EXP:
+        return _tick_lif_cond_exp(*args)
+    if curr_alpha is not None and kind == LIF_CURR_ALPHA:
+        return _tick_lif_curr_alpha(*args)
+    if curr_delta is not None and kind == LIF_CURR_DELTA:
+        return _tick_lif_curr_delta(*args)
+    if izhikevich is not None and kind == IZHIKEVICH:
+        return _tick_izhikevich(*args)
+    return 0
 
 
 def _compile_core_tick(kind: int):
     """The tick of a core of `kind` atoms: this tick's ring-buffer slot into the synapses
     (clearing it), the membrane, then the synaptic decay (or the alpha function's advance).
-    Spikes are flagged in ``spiked[i]`` (1 or 0). A spike or a refractory atom selects values,
-    it does not branch."""
+    The ids of the atoms that fire go to ``fired_ids[lo:]``, in order; returns their number.
+
+    The loop runs over views of the core's slice of each column, indexed from 0, which lets
+    the compiler drop negative-index handling and keep values in registers. A refractory atom
+    selects values instead of branching.
+    """
     alpha = kind == LIF_CURR_ALPHA
 
     def tick_atoms(lo, hi, params, state, refrac, refrac_ticks, ring, exc_ring, inh_ring,
-                   shift_e, shift_i, cs_row, cs_column, spiked, one):
-        for i in range(lo, hi):
-            exc_in = ring_to_input(ring[exc_ring + i], shift_e)
-            inh_in = ring_to_input(ring[inh_ring + i], shift_i)
-            ring[exc_ring + i] = 0
-            ring[inh_ring + i] = 0
+                   shift_e, shift_i, cs_row, cs_column, fired_ids, one):
+        v, syn_e, syn_i, izh_u = (state[V, lo:hi], state[SYN_E, lo:hi], state[SYN_I, lo:hi],
+                                  state[IZH_U, lo:hi])
+        exp_e, exp_i, q_e, q_i = (state[ALPHA_EXP_E, lo:hi], state[ALPHA_EXP_I, lo:hi],
+                                  state[ALPHA_Q_E, lo:hi], state[ALPHA_Q_I, lo:hi])
+        decay_e, decay_i, init_e, init_i = (params[DECAY_E, lo:hi], params[DECAY_I, lo:hi],
+                                            params[INIT_E, lo:hi], params[INIT_I, lo:hi])
+        v_rest, v_reset, v_thresh = (params[V_REST, lo:hi], params[V_RESET, lo:hi],
+                                     params[V_THRESH, lo:hi])
+        r_membrane, exp_tc, i_offset = (params[R_MEMBRANE, lo:hi], params[EXP_TC, lo:hi],
+                                        params[I_OFFSET, lo:hi])
+        e_rev_e, e_rev_i = params[E_REV_E, lo:hi], params[E_REV_I, lo:hi]
+        izh_a, izh_b, izh_c, izh_d, izh_h = (params[IZH_A, lo:hi], params[IZH_B, lo:hi],
+                                             params[IZH_C, lo:hi], params[IZH_D, lo:hi],
+                                             params[IZH_H, lo:hi])
+        ring_e, ring_i = ring[exc_ring + lo:exc_ring + hi], ring[inh_ring + lo:inh_ring + hi]
+        countdown, countdown_start = refrac[lo:hi], refrac_ticks[lo:hi]
+        current_column = cs_column[lo:hi]
+        n_fired = 0
+        for j in range(hi - lo):
+            exc_in = ring_to_input(ring_e[j], shift_e)
+            inh_in = ring_to_input(ring_i[j], shift_i)
+            ring_e[j] = 0
+            ring_i[j] = 0
             if alpha:
-                lin_e, exp_e, q_e = _alpha_input(
-                    state[SYN_E, i], state[ALPHA_EXP_E, i], state[ALPHA_Q_E, i], exc_in,
-                    params[DECAY_E, i], params[ALPHA_DT_TAU_SQR_E, i], one)
-                lin_i, exp_i, q_i = _alpha_input(
-                    state[SYN_I, i], state[ALPHA_EXP_I, i], state[ALPHA_Q_I, i], inh_in,
-                    params[DECAY_I, i], params[ALPHA_DT_TAU_SQR_I, i], one)
-                exc = accum_mul(lin_e, exp_e)
-                inh = accum_mul(lin_i, exp_i)
+                lin_e, new_exp_e, new_q_e = _alpha_input(syn_e[j], exp_e[j], q_e[j], exc_in,
+                                                         decay_e[j], init_e[j], one)
+                lin_i, new_exp_i, new_q_i = _alpha_input(syn_i[j], exp_i[j], q_i[j], inh_in,
+                                                         decay_i[j], init_i[j], one)
+                exc = accum_mul(lin_e, new_exp_e)
+                inh = accum_mul(lin_i, new_exp_i)
             else:
-                exc = _exponential_input(kind, state[SYN_E, i], exc_in, params[INIT_E, i])
-                inh = _exponential_input(kind, state[SYN_I, i], inh_in, params[INIT_I, i])
-            external = params[I_OFFSET, i]
-            column = cs_column[i]
+                exc = _exponential_input(kind, syn_e[j], exc_in, init_e[j])
+                inh = _exponential_input(kind, syn_i[j], inh_in, init_i[j])
+            external = i_offset[j]
+            column = current_column[j]
             if column >= 0:
                 external += cs_row[column]
-            v = state[V, i]
             if kind == IZHIKEVICH:
-                v_new, u = _izhikevich_vu(v, state[IZH_U, i], exc - inh + external,
-                                          params[IZH_A, i], params[IZH_B, i], params[IZH_H, i],
-                                          one)
+                v_new, u = _izhikevich_vu(v[j], izh_u[j], exc - inh + external, izh_a[j],
+                                          izh_b[j], izh_h[j], one)
                 spike = v_new >= 30 * one
-                state[V, i] = params[IZH_C, i] if spike else v_new
-                state[IZH_U, i] = u + params[IZH_D, i] if spike else u
+                v[j] = izh_c[j] if spike else v_new
+                izh_u[j] = u + izh_d[j] if spike else u
             else:
-                v_new = _lif_v(kind, v, exc, inh, external, params[R_MEMBRANE, i],
-                               params[V_REST, i], params[EXP_TC, i], params[E_REV_E, i],
-                               params[E_REV_I, i])
-                countdown = refrac[i]
-                active = countdown <= 0
-                spike = active & (v_new >= params[V_THRESH, i])
-                state[V, i] = params[V_RESET, i] if spike else (v_new if active else v)
-                refrac[i] = refrac_ticks[i] if spike else (countdown if active else countdown - 1)
-            spiked[i] = 1 if spike else 0
+                v_new = _lif_v(kind, v[j], exc, inh, external, r_membrane[j], v_rest[j],
+                               exp_tc[j], e_rev_e[j], e_rev_i[j])
+                ticks = countdown[j]
+                active = ticks <= 0
+                spike = active and v_new >= v_thresh[j]
+                v_new = v_new if active else v[j]
+                v[j] = v_reset[j] if spike else v_new
+                ticks = ticks if active else ticks - 1
+                countdown[j] = countdown_start[j] if spike else ticks
+            if spike:
+                fired_ids[lo + n_fired] = lo + j
+                n_fired += 1
             if alpha:
-                state[SYN_E, i] = lin_e + accum_mul(q_e, params[ALPHA_DT_TAU_SQR_E, i])
-                state[SYN_I, i] = lin_i + accum_mul(q_i, params[ALPHA_DT_TAU_SQR_I, i])
-                state[ALPHA_EXP_E, i] = u032_mul(exp_e, params[DECAY_E, i])
-                state[ALPHA_EXP_I, i] = u032_mul(exp_i, params[DECAY_I, i])
-                state[ALPHA_Q_E, i] = q_e
-                state[ALPHA_Q_I, i] = q_i
+                syn_e[j] = lin_e + accum_mul(new_q_e, init_e[j])
+                syn_i[j] = lin_i + accum_mul(new_q_i, init_i[j])
+                exp_e[j] = u032_mul(new_exp_e, decay_e[j])
+                exp_i[j] = u032_mul(new_exp_i, decay_i[j])
+                q_e[j] = new_q_e
+                q_i[j] = new_q_i
             else:
-                state[SYN_E, i] = u032_mul(exc, params[DECAY_E, i])
-                state[SYN_I, i] = u032_mul(inh, params[DECAY_I, i])
+                syn_e[j] = u032_mul(exc, decay_e[j])
+                syn_i[j] = u032_mul(inh, decay_i[j])
+        return n_fired
 
     return kernel(tick_atoms)
 
@@ -205,14 +227,3 @@ def _record(kind, lo, hi, params, state, ring, exc_ring, inh_ring, shift_e, shif
             column = rec_columns[var, i]
             if column >= 0:
                 rec_out[var, rec_row, column] = value
-
-
-@kernel
-def _compact_spikes(lo, hi, fired_ids):
-    """Spike flags in fired_ids[lo:hi] -> the spiking atoms' ids at fired_ids[lo:], in order."""
-    n_fired = 0
-    for i in range(lo, hi):
-        if fired_ids[i]:
-            fired_ids[lo + n_fired] = i
-            n_fired += 1
-    return n_fired

@@ -15,7 +15,7 @@ import functools
 
 from numba import njit, prange
 
-from .jit import kernel
+from .jit import KERNEL_OPTIONS, kernel
 from .layout import (
     DELAY_EXTENSION, IZHIKEVICH, LIF_COND_EXP, LIF_CURR_ALPHA, LIF_CURR_DELTA, LIF_CURR_EXP,
     N_NEURON_KINDS, SPIKE_INJECTOR, SPIKE_SOURCE_ARRAY, SPIKE_SOURCE_POISSON,
@@ -123,8 +123,8 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
                                stdp)
         return t0 + n_ticks
 
-    # the parallel loop keeps numba's reference counting, which its threading needs
-    return njit(cache=True, parallel=True)(run_ticks) if parallel else kernel(run_ticks)
+    # threads need no reference counting either: the kernels allocate nothing
+    return njit(**KERNEL_OPTIONS, parallel=parallel)(run_ticks)
 
 
 @kernel
