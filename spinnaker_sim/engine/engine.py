@@ -31,8 +31,8 @@ class NetworkArrays:
     core_index_bits: np.ndarray
     core_type_bits: np.ndarray
     # per atom
-    params: np.ndarray                # (N_PARAMS, atoms), raw s16.15 / u0.32 or float64
-    state: np.ndarray                 # (N_STATE, atoms)
+    params: np.ndarray                # (N_PARAMS, atoms), int32 s16.15 / u0.32 words or float64
+    state: np.ndarray                 # (N_STATE, atoms), the same
     refrac_ticks: np.ndarray
     ring: np.ndarray                  # uint16 (fixed) or float64
     # delay-extension cores: first source atom and number of stages (0 for other cores)
@@ -98,7 +98,7 @@ class Engine:
         self.spike_recorded = np.zeros(n_atoms, dtype=np.uint8)
         self.spike_buffer = np.zeros((max(SPIKE_BUFFER_MIN, 2 * n_atoms), 3), dtype=np.int64)
         self.spike_buffer_n = np.zeros(1, dtype=np.int64)
-        self.cs_column = -np.ones(n_atoms, dtype=np.int64)
+        self.cs_column = -np.ones(n_atoms, dtype=np.int32)
         # which tick loop runs this network: parallel or not, its kinds of core, STDP or not
         self._loop_variant = (n_atoms >= PARALLEL_MIN_ATOMS,
                               frozenset(np.unique(net.core_kind).tolist()), plastic)

@@ -1,7 +1,9 @@
 """SpiNNaker number formats, and arithmetic that is generic over the two numerics modes.
 
 State and parameters are ``accum`` (s16.15: raw int, 15 fractional bits); synaptic decays and
-init factors are u0.32 multiplied with truncation. In ``numerics="float64"`` the same kernels run
+init factors are u0.32 multiplied with truncation. Both are stored as the machine stores them,
+in 32-bit words (int32 arrays, a u0.32 factor as its bit pattern); the arithmetic widens to
+64 bits, and a result stored back wraps to 32 bits as on the ARM. In ``numerics="float64"`` the same kernels run
 on float64 arrays holding real values: every helper below dispatches on the array dtype at
 compile time (numba ``overload``), so one kernel source serves both modes.
 """
@@ -27,6 +29,11 @@ def to_u032(values) -> np.ndarray:
     """Real values in [0, 1) -> raw u0.32 (round to nearest, saturate at the largest value)."""
     raw = np.rint(np.asarray(values, dtype=np.float64) * U032_ONE)
     return np.clip(raw, 0, U032_ONE - 1).astype(np.int64)
+
+
+def to_words(raw) -> np.ndarray:
+    """Raw s16.15 or u0.32 values -> the int32 words that store them (same bit patterns)."""
+    return np.asarray(raw, dtype=np.int64).astype(np.uint32).view(np.int32)
 
 
 def from_accum(raw) -> np.ndarray:
@@ -86,21 +93,21 @@ def constant(value, like):
 @overload(accum_mul, jit_options={"cache": True})
 def _accum_mul(a, b):
     if isinstance(a, types.Integer):
-        return lambda a, b: (a * b) >> 15
+        return lambda a, b: (np.int64(a) * np.int64(b)) >> 15
     return lambda a, b: a * b
 
 
 @overload(u032_mul, jit_options={"cache": True})
 def _u032_mul(x, d):
-    if isinstance(x, types.Integer):
-        return lambda x, d: (x * d) >> 32
+    if isinstance(x, types.Integer):  # d: a u0.32 word, zero-extended
+        return lambda x, d: (np.int64(x) * np.int64(np.uint32(d))) >> 32
     return lambda x, d: x * d
 
 
 @overload(accum_shift_right, jit_options={"cache": True})
 def _accum_shift_right(x, n):
     if isinstance(x, types.Integer):
-        return lambda x, n: x >> n
+        return lambda x, n: np.int64(x) >> n
     return lambda x, n: x / (1 << n)
 
 
@@ -114,14 +121,14 @@ def _ring_to_input(w, shift):
 @overload(accum_div, jit_options={"cache": True})
 def _accum_div(a, b):
     if isinstance(a, types.Integer):
-        return lambda a, b: (a << 15) // b
+        return lambda a, b: (np.int64(a) << 15) // b
     return lambda a, b: a / b
 
 
 @overload(halve, jit_options={"cache": True})
 def _halve(x):
     if isinstance(x, types.Integer):
-        return lambda x: x >> 1
+        return lambda x: np.int64(x) >> 1
     return lambda x: x * 0.5
 
 

@@ -222,8 +222,14 @@ def _record(kind, lo, hi, params, state, ring, exc_ring, inh_ring, shift_e, shif
         else:
             exc = _exponential_input(kind, state[SYN_E, i], exc_in, params[INIT_E, i])
             inh = _exponential_input(kind, state[SYN_I, i], inh_in, params[INIT_I, i])
-        for var, value in ((RECORD_V, state[V, i]), (RECORD_GSYN_EXC, exc),
-                           (RECORD_GSYN_INH, inh)):
-            column = rec_columns[var, i]
-            if column >= 0:
-                rec_out[var, rec_row, column] = value
+        _sample(rec_columns, rec_out, RECORD_V, rec_row, i, state[V, i])
+        _sample(rec_columns, rec_out, RECORD_GSYN_EXC, rec_row, i, exc)
+        _sample(rec_columns, rec_out, RECORD_GSYN_INH, rec_row, i, inh)
+
+
+@kernel
+def _sample(rec_columns, rec_out, var, row, atom, value):
+    """One recorded variable of one atom into its column of the sample row (if recorded)."""
+    column = rec_columns[var, atom]
+    if column >= 0:
+        rec_out[var, row, column] = value

@@ -12,7 +12,7 @@ are updated by pair-based STDP when a spike arrives (sPyNNaker's deferred scheme
 import math
 
 import numpy as np
-from numba import types
+from numba import njit, types
 from numba.extending import overload
 
 from .jit import KERNEL_OPTIONS, kernel
@@ -96,6 +96,8 @@ def deliver_to_cores(core_first, core_last, tick, spike_ids, spike_counts, core_
             start = row_start[r]
             end = row_start[r + 1]
             rule = row_rule[r]
+            n_atoms = core_hi[c] - core_lo[c]
+            core_ring = ring[ring_off[c]:ring_off[c] + depth[c] * 2 * n_atoms]
             saturated = 0
             for _ in range(n_spikes):
                 if plastic is not None and rule >= 0:
@@ -104,12 +106,12 @@ def deliver_to_cores(core_first, core_last, tick, spike_ids, spike_counts, core_
                                        plastic_weights, last_pre_tick, pre_trace, post_hist,
                                        post_hist_n, ring)
                     saturated += _plastic_row_into_ring(
-                        tick, start, end, words, plastic_weights, ring, ring_off[c],
-                        core_hi[c] - core_lo[c], depth[c], index_bits[c], type_bits[c])
+                        tick, words[start:end], plastic_weights[start:end], core_ring,
+                        n_atoms, depth[c], index_bits[c], type_bits[c])
                 else:
                     saturated += _static_row_into_ring(
-                        tick, start, end, words, float_weights, ring, ring_off[c],
-                        core_hi[c] - core_lo[c], depth[c], index_bits[c], type_bits[c])
+                        tick, words[start:end], float_weights[start:end], core_ring,
+                        n_atoms, depth[c], index_bits[c], type_bits[c])
             counters[c, 0] += n_spikes
             counters[c, 1] += n_spikes * (end - start)
             counters[c, 2] += saturated
@@ -117,27 +119,26 @@ def deliver_to_cores(core_first, core_last, tick, spike_ids, spike_counts, core_
 
 
 def _compile_row_into_ring(plastic: bool):
-    """Add one row's synapses to a core's ring buffer at their delays; return the number of
-    saturated additions. Compiled for static rows (weights in the words) and plastic rows
+    """Add one row's synapses (`words`, `weights`: the row's slices) to a core's ring buffer
+    (`ring`: that core's slice) at their delays; return the number of saturated additions. Compiled for static rows (weights in the words) and plastic rows
     (weights beside them), so neither loop branches on the kind of row."""
 
-    def row_into_ring(tick, start, end, words, weights, ring, base, n_atoms, depth, index_bits,
-                      type_bits):
+    def row_into_ring(tick, words, weights, ring, n_atoms, depth, index_bits, type_bits):
         slot_mask = depth - 1
         index_mask = (1 << index_bits) - 1
         type_mask = (1 << type_bits) - 1
         delay_shift = index_bits + type_bits
         saturated = 0
-        for w in range(start, end):
+        for w in range(words.shape[0]):
             word = words[w]
             slot = (tick + ((word >> delay_shift) & slot_mask)) & slot_mask
-            pos = (base + slot * 2 * n_atoms + ((word >> index_bits) & type_mask) * n_atoms
+            pos = (slot * 2 * n_atoms + ((word >> index_bits) & type_mask) * n_atoms
                    + (word & index_mask))
             weight = weights[w] if plastic else static_weight(ring, word, weights, w)
             saturated += add_to_ring(ring, pos, weight)
         return saturated
 
-    return kernel(row_into_ring)
+    return njit(**KERNEL_OPTIONS, inline="always")(row_into_ring)
 
 
 _static_row_into_ring = _compile_row_into_ring(False)

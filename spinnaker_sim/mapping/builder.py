@@ -220,8 +220,8 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
     arrays = NetworkArrays(
         core_kind=kind, core_lo=lo, core_hi=hi, core_ring_off=ring_off, core_depth=depth,
         core_shift=core_shift, core_index_bits=index_bits, core_type_bits=type_bits,
-        params=np.zeros((L.N_PARAMS, n_atoms), dtype=np.int64 if fixed else float),
-        state=np.zeros((L.N_STATE, n_atoms), dtype=np.int64 if fixed else float),
+        params=np.zeros((L.N_PARAMS, n_atoms), dtype=np.int32 if fixed else float),
+        state=np.zeros((L.N_STATE, n_atoms), dtype=np.int32 if fixed else float),
         refrac_ticks=np.zeros(n_atoms, dtype=np.int32),
         ring=np.zeros(int(ring_size.sum()), dtype=np.uint16 if fixed else float),
         de_source_lo=de_source_lo, de_stages=de_stages,

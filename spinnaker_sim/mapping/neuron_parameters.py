@@ -8,7 +8,7 @@ refractory periods in whole ticks (ceil).
 import numpy as np
 
 from ..engine import layout as L
-from ..engine.fixed_point import encode
+from ..engine.fixed_point import encode, to_words
 
 #: Izhikevich currents are in pA in the model's equation; PyNN gives nA
 IZHIKEVICH_CURRENT_SCALE = 1000.0
@@ -68,14 +68,14 @@ def real_parameters(kind: int, p: dict, dt: float) -> np.ndarray:
 
 
 def encode_parameters(kind: int, p: dict, dt: float, fixed: bool) -> np.ndarray:
-    """Parameter rows in the numerics mode: s16.15 and u0.32 raw values, or float64."""
+    """Parameter rows in the numerics mode: 32-bit words of s16.15 and u0.32 values, or float64."""
     rows = real_parameters(kind, p, dt)
     if not fixed:
         return rows
     out = encode(rows, True, "accum")
     for column in _u032_columns(kind):
         out[:, column] = encode(rows[:, column], True, "u032")
-    return out
+    return to_words(out)
 
 
 def refractory_ticks(p: dict, dt: float, n: int) -> np.ndarray:
@@ -97,12 +97,12 @@ STATE_VARIABLES = {
 
 
 def encode_state(initial: dict, n: int, fixed: bool) -> np.ndarray:
-    """(n, N_STATE) state rows from PyNN initial values."""
+    """(n, N_STATE) state rows from PyNN initial values (s16.15 words, or float64)."""
     rows = np.zeros((n, L.N_STATE))
     for name, values in initial.items():
         column, scale = STATE_VARIABLES[name]
         rows[:, column] = np.asarray(values, dtype=float) * scale
-    return encode(rows, fixed, "accum")
+    return to_words(encode(rows, True)) if fixed else rows
 
 
 def weight_scale(kind: int, receptor: int, post_parameters: dict, post_index: np.ndarray):

@@ -12,6 +12,7 @@ import numpy as np
 from pyNN import common
 
 from ..engine.engine import Engine
+from ..engine.fixed_point import encode
 from ..engine.tick_loop import (
     MAX_PACKETS_PER_TICK, PACKETS_RECEIVED, SATURATIONS, SPIKES_SENT, SYNAPTIC_EVENTS,
 )
@@ -236,7 +237,7 @@ class State(common.control.BaseState):
         if not self.current_sources:
             return None, None
         n = self.engine.n_atoms
-        column = -np.ones(n, dtype=np.int64)
+        column = -np.ones(n, dtype=np.int32)
         targets = []
         for source, cells in self.current_sources:
             for cell in cells:
@@ -251,9 +252,7 @@ class State(common.control.BaseState):
             source.log_current(times, wave)
             for cell in cells:
                 currents[:, column[self.atom_of(cell)]] += wave
-        if self.fixed:
-            currents = np.rint(currents * 2 ** 15).astype(np.int64)
-        return currents, column
+        return encode(currents, self.fixed).astype(self.engine.net.state.dtype), column
 
     def atom_of(self, cell) -> int:
         population = cell.parent
