@@ -95,6 +95,7 @@ class Engine:
         # recording set-up (filled by set_recording)
         self.rec_columns = -np.ones((3, n_atoms), dtype=np.int64)
         self.core_rec_interval = np.zeros(n_cores, dtype=np.int64)
+        self._no_samples = None  # the empty sample buffers, while nothing analog is recorded
         self.spike_recorded = np.zeros(n_atoms, dtype=np.uint8)
         self.spike_buffer = np.zeros((max(SPIKE_BUFFER_MIN, 2 * n_atoms), 3), dtype=np.int64)
         self.spike_buffer_n = np.zeros(1, dtype=np.int64)
@@ -114,6 +115,7 @@ class Engine:
         self.rec_columns = rec_columns
         self.core_rec_interval = core_interval
         self.spike_recorded = spike_recorded
+        self._no_samples = None
 
     def run(self, n_ticks: int, cs_values: np.ndarray | None = None,
             cs_column: np.ndarray | None = None):
@@ -152,10 +154,13 @@ class Engine:
         """The analog samples' buffer for ticks t0 .. t0 + n_ticks - 1 and, per core, the sample
         index of its row 0 (``tick // interval``)."""
         intervals = self.core_rec_interval
+        if self._no_samples is not None:  # nothing analog is recorded: nothing to allocate
+            return self._no_samples
         first_rows = np.zeros_like(intervals)
         active = intervals > 0
         if not active.any():
-            return np.zeros((3, 0, 1), dtype=self.net.state.dtype), first_rows
+            self._no_samples = np.zeros((3, 0, 1), dtype=self.net.state.dtype), first_rows
+            return self._no_samples
         first_rows[active] = -(-t0 // intervals[active])
         last_rows = -(-(t0 + n_ticks) // intervals[active])
         n_rows = int((last_rows - first_rows[active]).max())

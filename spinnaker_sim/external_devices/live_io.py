@@ -241,7 +241,7 @@ class LiveIO:
         rate = population._parameters["rate"].copy()
         rate[np.asarray(ids, dtype=np.int64)] = rates
         population._parameters["rate"] = rate
-        state.write_parameters(population)
+        state.write_parameters(population, ["rate"])
 
     def _send_output(self, state, peers, spikes):
         if not spikes.size:

@@ -270,10 +270,16 @@ def write_neuron_parameters(arrays: NetworkArrays, pop: PopulationModel, offset:
     arrays.refrac_ticks[sl] = refractory_ticks(pop.parameters, dt, pop.size)
 
 
+def write_poisson_rates(arrays: NetworkArrays, rate, offset: int, dt: float):
+    """(Re)write Poisson atoms' rates (Hz) from atom `offset` on, and e**-rate per tick."""
+    sl = slice(offset, offset + len(rate))
+    np.multiply(np.asarray(rate, float), dt / 1000.0, out=arrays.rate_per_tick[sl])
+    np.exp(-arrays.rate_per_tick[sl], out=arrays.exp_minus_rate[sl])
+
+
 def write_poisson(arrays: NetworkArrays, pop: PopulationModel, offset: int, dt: float):
     sl = slice(offset, offset + pop.size)
-    arrays.rate_per_tick[sl] = np.asarray(pop.parameters["rate"], float) * dt / 1000.0
-    arrays.exp_minus_rate[sl] = np.exp(-arrays.rate_per_tick[sl])
+    write_poisson_rates(arrays, pop.parameters["rate"], offset, dt)
     start = np.rint(np.asarray(pop.parameters["start"], float) / dt)
     duration = np.asarray(pop.parameters["duration"], float) / dt
     arrays.start_tick[sl] = start.astype(np.int64)

@@ -65,7 +65,7 @@ class PopulationView(common.PopulationView):
             updated[name][self.mask] = value
         validate_parameters(self.parent.label, updated, updated.keys())
         self.parent._parameters.update(updated)
-        simulator.state.write_parameters(self.parent)
+        simulator.state.write_parameters(self.parent, updated.keys())
 
     def _set_initial_value_array(self, variable, initial_values):
         values = initial_values.evaluate(simplify=False)
@@ -173,7 +173,7 @@ class Population(common.Population):
         updated = dict(self._parameters, **changed)
         validate_parameters(self.label, updated, changed.keys())
         self._parameters = updated
-        simulator.state.write_parameters(self)
+        simulator.state.write_parameters(self, changed.keys())
 
     def build_model(self) -> PopulationModel:
         """What the builder needs to know of this population."""

@@ -19,6 +19,7 @@ class Recorder(recording.Recorder):
         super().__init__(population, file)
         self._offset = 0
         self._spike_records = 0  # (tick, atom, count) rows stored so far, cleared ones included
+        self._counted = (None, None)  # the recorded-id set last counted, and its id array
         self.clear_engine_data()
 
     # ---- what PyNN's Recorder asks ------------------------------------------------------
@@ -81,7 +82,10 @@ class Recorder(recording.Recorder):
         return signals, None
 
     def _local_count(self, variable, filter_ids=None):
-        ids = np.fromiter(self.filter_recorded(variable, filter_ids), dtype=np.int64)
+        recorded = self.filter_recorded(variable, filter_ids)
+        if recorded is not self._counted[0]:  # record() replaces the set; reuse its id array
+            self._counted = (recorded, np.fromiter(recorded, dtype=np.int64))
+        ids = self._counted[1]
         # ids are consecutive: index arithmetic, not id_to_index (whose ID comparisons make
         # numpy probe PyNN's ID objects for array attributes, costing a parameter lookup each)
         counts = self._spike_counts[ids - int(self.population.first_id)]
@@ -129,7 +133,8 @@ class Recorder(recording.Recorder):
             part[:, 1] -= self._offset
             self._spikes.append(part)
             self._spike_records += len(part)
-            np.add.at(self._spike_counts, part[:, 1], part[:, 2])
+            self._spike_counts += np.bincount(part[:, 1], part[:, 2], len(self._spike_counts)
+                                              ).astype(np.int64)
         if not self._columns:
             return
         interval = self.sampling_ticks()

@@ -11,13 +11,16 @@ import numba
 import numpy as np
 from pyNN import common
 
+from ..engine import layout as L
 from ..engine.engine import Engine
 from ..engine.fixed_point import encode
 from ..engine.tick_loop import (
     MAX_PACKETS_PER_TICK, PACKETS_RECEIVED, SATURATIONS, SPIKES_SENT, SYNAPTIC_EVENTS,
 )
 from ..errors import NotSetUpError, SpinnakerSimError
-from ..mapping.builder import build_network, write_neuron_parameters, write_population
+from ..mapping.builder import (
+    build_network, write_neuron_parameters, write_poisson_rates, write_population,
+)
 from ..mapping import default_max_atoms_per_core
 from ..mapping.profiles import get_profile
 from .machine_model import map_network, unique_labels
@@ -125,23 +128,36 @@ class State(common.control.BaseState):
         """Push a population's parameters (and initial values, when not running) to the engine."""
         if self.engine is None:
             return
-        p = self.populations.index(population)
-        offset = int(self.built.atom_offset[p])
+        offset = self._atom_offset(population)
         write_population(self.engine.net, population.build_model(), offset, self.dt)
-        sl = slice(offset, offset + population.size)
-        self.engine.ticks_to_next[sl] = -1
-        self.engine.next_index[sl] = self.engine.net.times_ptr[offset:offset + population.size]
+        self._restart_sources(offset, population.size)
 
-    def write_parameters(self, population):
-        """Push changed parameters to the engine (neuron state and time are kept)."""
+    def write_parameters(self, population, names=None):
+        """Push changed parameters (`names`, or all) to the engine (neuron state and time are
+        kept). Changing only Poisson rates, as a closed loop does every step, rewrites just
+        those."""
         if self.engine is None:
             return
-        if not population.celltype.injectable:  # sources: rates, schedules
+        if population.celltype.injectable:
+            write_neuron_parameters(self.engine.net, population.build_model(),
+                                    self._atom_offset(population), self.dt)
+        elif names is not None and set(names) == {"rate"} and \
+                population.celltype.engine_kind == L.SPIKE_SOURCE_POISSON:
+            offset = self._atom_offset(population)
+            write_poisson_rates(self.engine.net, population._parameters["rate"], offset, self.dt)
+            self._restart_sources(offset, population.size)
+        else:  # sources: rates, schedules
             self.write_population(population)
-            return
-        p = self.populations.index(population)
-        write_neuron_parameters(self.engine.net, population.build_model(),
-                                int(self.built.atom_offset[p]), self.dt)
+
+    def _atom_offset(self, population) -> int:
+        return int(self.built.atom_offset[self.populations.index(population)])
+
+    def _restart_sources(self, offset: int, size: int):
+        """Sources of atoms [offset, offset + size) draw a fresh Poisson interval and resume
+        their spike schedule from now."""
+        self.engine.ticks_to_next[offset:offset + size] = -1
+        self.engine.next_index[offset:offset + size] = \
+            self.engine.net.times_ptr[offset:offset + size]
 
     # ---- building --------------------------------------------------------------------------
     def atoms_per_core(self, celltype) -> int:

@@ -136,3 +136,20 @@ def test_numbers_arrays_and_pynn_parameter_values_set_rates_alike():
     assert sum(len(t) for t in as_array) > 1000
     counts = np.array([len(t) for t in as_number])
     assert abs(counts.mean() - sum(20.0 * (s + 1) for s in range(5)) * 0.1) < 3.0
+
+
+def test_changing_only_rates_matches_rewriting_the_whole_source():
+    """Setting only `rate` rewrites just the rates; setting it with another parameter rewrites
+    the whole Poisson population. Both must restart the sources alike, spike for spike."""
+    rates = np.linspace(0.5, 150.0, 50)  # slow (interval-drawn) and fast sources
+    rates_only = _spikes_after_setting(lambda step: rates * (step + 1) / 5)
+    sim.setup(timestep=1.0, rng_seed=9)
+    sources = sim.Population(50, sim.SpikeSourcePoisson(rate=10.0), label="src")
+    sources.record("spikes")
+    for step in range(5):
+        sources.set(rate=rates * (step + 1) / 5, start=0.0)
+        sim.run(100.0)
+    whole = [np.asarray(st) for st in sources.get_data().segments[0].spiketrains]
+    sim.end()
+    assert all(np.array_equal(a, b) for a, b in zip(rates_only, whole))
+    assert sum(len(t) for t in whole) > 1000
