@@ -44,7 +44,7 @@ class NetworkArrays:
     src_row_ptr: np.ndarray
     row_core: np.ndarray
     row_start: np.ndarray
-    row_rule: np.ndarray              # STDP rule of a plastic row, -1 for static rows
+    row_rule: np.ndarray              # STDP rule of each row, -1 static (empty: none plastic)
     words: np.ndarray                 # uint32 packed synapses
     float_weights: np.ndarray         # exact weights (float64 numerics only)
     # plasticity

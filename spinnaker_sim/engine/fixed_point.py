@@ -3,9 +3,11 @@
 State and parameters are ``accum`` (s16.15: raw int, 15 fractional bits); synaptic decays and
 init factors are u0.32 multiplied with truncation. Both are stored as the machine stores them,
 in 32-bit words (int32 arrays, a u0.32 factor as its bit pattern); the arithmetic widens to
-64 bits, and a result stored back wraps to 32 bits as on the ARM. In ``numerics="float64"`` the same kernels run
-on float64 arrays holding real values: every helper below dispatches on the array dtype at
-compile time (numba ``overload``), so one kernel source serves both modes.
+64 bits, and a result stored back wraps to 32 bits as on the ARM.
+
+In ``numerics="float64"`` the same kernels run on float64 arrays holding real values: every
+helper below dispatches on the array dtype at compile time (numba ``overload``), so one kernel
+source serves both modes.
 """
 
 import numpy as np

@@ -81,7 +81,8 @@ def deliver_to_cores(core_first, core_last, tick, spike_ids, spike_counts, core_
 
     Per target core: counters[c, 0] += packets received, counters[c, 1] += synaptic events,
     counters[c, 2] += ring-buffer saturations. ``row_rule[r]`` >= 0 marks a plastic row;
-    `plastic` is None when the model has none (then STDP is not compiled), else True.
+    `plastic` is None when the model has none (then STDP is not compiled and `row_rule` is
+    empty), else True.
     """
     for k in range(spike_ids.shape[0]):
         s = spike_ids[k]
@@ -95,14 +96,13 @@ def deliver_to_cores(core_first, core_last, tick, spike_ids, spike_counts, core_
             c = row_core[r]
             start = row_start[r]
             end = row_start[r + 1]
-            rule = row_rule[r]
             n_atoms = core_hi[c] - core_lo[c]
             core_ring = ring[ring_off[c]:ring_off[c] + depth[c] * 2 * n_atoms]
             saturated = 0
             for _ in range(n_spikes):
-                if plastic is not None and rule >= 0:
+                if plastic is not None and row_rule[r] >= 0:
                     _stdp_on_pre_spike(r, start, end, tick, core_lo[c],
-                                       (1 << index_bits[c]) - 1, words, stdp_rules[rule],
+                                       (1 << index_bits[c]) - 1, words, stdp_rules[row_rule[r]],
                                        plastic_weights, last_pre_tick, pre_trace, post_hist,
                                        post_hist_n, ring)
                     saturated += _plastic_row_into_ring(
@@ -120,8 +120,9 @@ def deliver_to_cores(core_first, core_last, tick, spike_ids, spike_counts, core_
 
 def _compile_row_into_ring(plastic: bool):
     """Add one row's synapses (`words`, `weights`: the row's slices) to a core's ring buffer
-    (`ring`: that core's slice) at their delays; return the number of saturated additions. Compiled for static rows (weights in the words) and plastic rows
-    (weights beside them), so neither loop branches on the kind of row."""
+    (`ring`: that core's slice) at their delays; return the number of saturated additions.
+    Compiled for static rows (weights in the words) and plastic rows (weights beside them),
+    so neither loop branches on the kind of row; inlined into the delivery loop."""
 
     def row_into_ring(tick, words, weights, ring, n_atoms, depth, index_bits, type_bits):
         slot_mask = depth - 1

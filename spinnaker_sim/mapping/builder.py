@@ -203,13 +203,14 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
     matrix = build_matrix(syn, n_keys, index_bits, type_bits)
     del syn
     projection_rule = np.array(projection_rule, dtype=np.int32)
-    row_rule = projection_rule[matrix.row_projection] if projs else np.zeros(0, np.int32)
     position_type = np.int32 if matrix.order.size < 2 ** 31 else np.int64
     position = np.empty(matrix.order.size, dtype=position_type)
     position[matrix.order] = np.arange(matrix.order.size, dtype=position_type)
     bounds = np.cumsum([0] + [prj.pre_index.size for prj in projs])
     synapse_position = [position[bounds[j]:bounds[j + 1]] for j in range(len(projs))]
     any_plastic = bool(rules)
+    # the STDP rule of each row, for plastic networks only (static ones keep none)
+    row_rule = projection_rule[matrix.row_projection] if any_plastic else np.zeros(0, np.int32)
     # exact weights in synapse order: float64 numerics and plastic synapses need them
     if fixed:  # plastic weights live in the ring buffer's units
         weights_sorted = (matrix.words >> np.uint32(16)).astype(float) if any_plastic \

@@ -30,7 +30,7 @@ class Synapses:
 class SynapticMatrix:
     src_row_ptr: np.ndarray
     row_core: np.ndarray       # int32
-    row_start: np.ndarray      # int64
+    row_start: np.ndarray      # int32 (int64 past 2**31 synapses)
     row_projection: np.ndarray  # int32
     words: np.ndarray
     order: np.ndarray          # words[k] holds synapse order[k] of the input
@@ -63,7 +63,7 @@ def build_matrix(syn: Synapses, n_keys: int, index_bits: np.ndarray,
         starts = np.flatnonzero(new_row)
     else:
         starts = np.zeros(0, dtype=np.int64)
-    row_start = np.append(starts, key.size).astype(np.int64)
+    row_start = np.append(starts, key.size).astype(np.int32 if key.size < 2**31 else np.int64)
     rows_per_key = np.bincount(key[starts], minlength=n_keys)
     src_row_ptr = np.zeros(n_keys + 1, dtype=np.int64)
     np.cumsum(rows_per_key, out=src_row_ptr[1:])
