@@ -76,6 +76,7 @@ def _compile_core_tick(kind: int):
                                   state[IZH_U, lo:hi])
         exp_e, exp_i, q_e, q_i = (state[ALPHA_EXP_E, lo:hi], state[ALPHA_EXP_I, lo:hi],
                                   state[ALPHA_Q_E, lo:hi], state[ALPHA_Q_I, lo:hi])
+        # (an alpha synapse keeps its dt / tau**2 in the init columns: ALPHA_DT_TAU_SQR_*)
         decay_e, decay_i, init_e, init_i = (params[DECAY_E, lo:hi], params[DECAY_I, lo:hi],
                                             params[INIT_E, lo:hi], params[INIT_I, lo:hi])
         v_rest, v_reset, v_thresh = (params[V_REST, lo:hi], params[V_RESET, lo:hi],

@@ -153,3 +153,26 @@ def test_changing_only_rates_matches_rewriting_the_whole_source():
     sim.end()
     assert all(np.array_equal(a, b) for a, b in zip(rates_only, whole))
     assert sum(len(t) for t in whole) > 1000
+
+
+def test_parameters_are_32_bit_words_and_u032_factors_keep_their_bit_patterns():
+    """As on SpiNNaker, s16.15 values and u0.32 factors are 32-bit words; a decay above 0.5
+    is a negative int32 whose multiply must still be by the unsigned factor."""
+    from numba import njit
+
+    from spinnaker_sim.engine import layout as L
+    from spinnaker_sim.engine.fixed_point import u032_mul
+
+    sim.setup(timestep=1.0)
+    cells = sim.Population(3, sim.IF_curr_exp(tau_syn_E=5.0, v_rest=-65.0))
+    sim.run(1.0)
+    params = sim.pynn.simulator.state.engine.net.params
+    sim.end()
+    assert params.dtype == np.int32
+    decay = int(params[L.DECAY_E, 0])
+    assert decay < 0  # exp(-1/5) = 0.82 as u0.32 has its top bit set
+    assert abs((decay & 0xFFFFFFFF) / 2**32 - np.exp(-1.0 / 5.0)) < 2**-31
+    assert params[L.V_REST, 0] == -65 * 2**15
+    multiply = njit(lambda x, d: u032_mul(x, d))
+    for x in (-(2**31), -12345, 1, 2**31 - 1):
+        assert multiply(np.int32(x), np.int32(decay)) == (x * (decay & 0xFFFFFFFF)) >> 32
