@@ -153,9 +153,9 @@ class Engine:
     def _sample_buffers(self, t0: int, n_ticks: int):
         """The analog samples' buffer for ticks t0 .. t0 + n_ticks - 1 and, per core, the sample
         index of its row 0 (``tick // interval``)."""
-        intervals = self.core_rec_interval
         if self._no_samples is not None:  # nothing analog is recorded: nothing to allocate
             return self._no_samples
+        intervals = self.core_rec_interval
         first_rows = np.zeros_like(intervals)
         active = intervals > 0
         if not active.any():

@@ -7,8 +7,8 @@ The order and arithmetic follow sPyNNaker (``neuron_impl_standard.h``, ``neuron_
 ``params`` and ``state`` are stored one row per column name (``params[V_REST, atom]``), so a
 core's atoms are contiguous in every column. A tick is one loop over the core's atoms (input,
 membrane, synaptic shaping), compiled once per neuron kind so the body has no branch on the
-kind. The arithmetic sits in helpers that take and return scalars only: a helper taking arrays
-would cost reference-count updates per atom.
+kind. The arithmetic sits in helpers that take and return scalars only, so a tick's values stay
+in registers between them.
 """
 
 from .fixed_point import (

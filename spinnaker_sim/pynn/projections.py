@@ -157,7 +157,7 @@ class Projection(common.Projection):
         parameter_space.evaluate(simplify=False)
         for name, value in parameter_space.items():
             if np.isscalar(value) or np.ndim(value) == 0:
-                self._values[name] = _shared_if_equal(np.full(len(self), float(value)))
+                self._values[name] = np.broadcast_to(float(value), (len(self),))
                 continue
             matrix = np.asarray(value, dtype=float)
             if matrix.ndim == 2:

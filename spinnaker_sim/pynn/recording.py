@@ -125,16 +125,16 @@ class Recorder(recording.Recorder):
 
     def store_run(self, spikes, samples, first_row, t0, n_ticks):
         """Keep this population's part of one engine run's output."""
-        end = self._offset + self.population.size
-        mine = (spikes[:, 1] >= self._offset) & (spikes[:, 1] < end) \
-            if self._records_spikes else None
-        if mine is not None and mine.any():
-            part = spikes[mine].copy()
-            part[:, 1] -= self._offset
-            self._spikes.append(part)
-            self._spike_records += len(part)
-            self._spike_counts += np.bincount(part[:, 1], part[:, 2], len(self._spike_counts)
-                                              ).astype(np.int64)
+        if self._records_spikes:
+            end = self._offset + self.population.size
+            mine = (spikes[:, 1] >= self._offset) & (spikes[:, 1] < end)
+            if mine.any():
+                part = spikes[mine].copy()
+                part[:, 1] -= self._offset
+                self._spikes.append(part)
+                self._spike_records += len(part)
+                self._spike_counts += np.bincount(part[:, 1], part[:, 2],
+                                                  len(self._spike_counts)).astype(np.int64)
         if not self._columns:
             return
         interval = self.sampling_ticks()
