@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tick_loop import N_COUNTERS, tick_loop
+from .layout import N_COUNTERS
+from .tick_loop import tick_loop
 
 SPIKE_BUFFER_MIN = 4096
 #: below this many atoms a tick is too little work to share between threads: a parallel
@@ -25,8 +26,7 @@ class NetworkArrays:
     core_kind: np.ndarray
     core_lo: np.ndarray
     core_hi: np.ndarray
-    core_ring_off: np.ndarray
-    core_depth: np.ndarray
+    core_depth: np.ndarray            # ring slots (neuron cores), ticks per stage (extensions)
     core_shift: np.ndarray            # (cores, 2) weight left shift per synapse type
     core_index_bits: np.ndarray
     core_type_bits: np.ndarray
@@ -34,22 +34,26 @@ class NetworkArrays:
     params: np.ndarray                # (N_PARAMS, atoms), int32 s16.15 / u0.32 words or float64
     state: np.ndarray                 # (N_STATE, atoms), the same
     refrac_ticks: np.ndarray
-    ring: np.ndarray                  # uint16 (fixed) or float64
+    ring: np.ndarray                  # (slots, 2 x atoms) uint16 (fixed) or float64
+    atom_core: np.ndarray             # int32 core of each atom
     # delay-extension cores: first source atom and number of stages (0 for other cores)
     de_source_lo: np.ndarray
     de_stages: np.ndarray
     # delivery groups: cores group_ptr[g]:group_ptr[g + 1] are delivered to by one thread
     group_ptr: np.ndarray
-    # synaptic matrix: rows of key s are src_row_ptr[s]:src_row_ptr[s + 1], sorted by core
+    # static synapses of key s: static_ptr[s]:static_ptr[s + 1], sorted by target core
+    static_ptr: np.ndarray
+    static_targets: np.ndarray        # uint32/64 ring column << delay bits | delay
+    static_weights: np.ndarray        # uint16 (fixed) or float64
+    # plastic rows of key s: src_row_ptr[s]:src_row_ptr[s + 1], sorted by core
     src_row_ptr: np.ndarray
     row_core: np.ndarray
     row_start: np.ndarray
-    row_rule: np.ndarray              # STDP rule of each row, -1 static (empty: none plastic)
-    words: np.ndarray                 # uint32 packed synapses
-    float_weights: np.ndarray         # exact weights (float64 numerics only)
+    row_rule: np.ndarray              # STDP rule of each row
+    plastic_words: np.ndarray         # uint32 SpiNNaker words (weights in plastic_weights)
     # plasticity
     stdp_rules: np.ndarray
-    plastic_weights: np.ndarray
+    plastic_weights: np.ndarray       # float64, ring-buffer units in fixed point
     post_history: np.ndarray          # (atoms or 1, K) ticks of recent post spikes
     # sources
     seeds: np.ndarray                 # (cores, 4) uint64 mars_kiss64 state
@@ -77,15 +81,17 @@ class Engine:
         self._initial_plastic_weights = net.plastic_weights.copy()
         self.counters = np.zeros((n_cores, N_COUNTERS), dtype=np.int64)
         self.refrac = np.zeros(n_atoms, dtype=np.int32)
+        # scratch: each tick's excitatory and inhibitory inputs (raw accums widened to 64 bits)
+        self.synaptic_input = np.zeros((2, n_atoms), dtype=np.int64 if net.fixed else float)
         self.ticks_to_next = -np.ones(n_atoms)
         self.next_index = net.times_ptr[:-1].copy()
-        plastic = bool(np.any(net.row_rule >= 0))
-        # per-row STDP state, for plastic rows only (static networks keep one dummy entry)
-        n_rows = len(net.row_core) if plastic else 1
+        plastic = net.row_rule.size > 0
+        # per-row STDP state (static networks keep one dummy entry)
+        n_rows = max(1, len(net.row_core))
         self.last_pre_tick = -np.ones(n_rows, dtype=np.int64)
         self.pre_trace = np.zeros(n_rows)
         self.post_history_n = np.zeros(net.post_history.shape[0], dtype=np.int64)
-        n_keys = len(net.src_row_ptr) - 1
+        n_keys = len(net.static_ptr) - 1
         self.fired_ids = np.zeros(n_atoms, dtype=np.int64)
         self.fired_count = np.zeros(n_atoms, dtype=np.int64)
         self.n_fired = np.zeros(n_cores, dtype=np.int64)
@@ -170,12 +176,14 @@ class Engine:
     def _kernel_arrays(self, intervals):
         """The tick loop's argument groups (see ``tick_loop.run_ticks``)."""
         net = self.net
-        cores = (net.core_kind, net.core_lo, net.core_hi, net.core_ring_off, net.core_depth,
-                 net.core_shift, net.core_index_bits, net.core_type_bits, intervals,
-                 self.counters, net.de_source_lo, net.de_stages, net.group_ptr)
-        neurons = (net.params, net.state, self.refrac, net.refrac_ticks, net.ring)
-        synapses = (net.src_row_ptr, net.row_core, net.row_start, net.row_rule, net.words,
-                    net.float_weights)
+        cores = (net.core_kind, net.core_lo, net.core_hi, net.core_depth, net.core_shift,
+                 net.core_index_bits, net.core_type_bits, intervals, self.counters,
+                 net.de_source_lo, net.de_stages, net.group_ptr)
+        neurons = (net.params, net.state, self.refrac, net.refrac_ticks, net.ring,
+                   self.synaptic_input)
+        synapses = (net.static_ptr, net.static_targets, net.static_weights, net.atom_core,
+                    net.src_row_ptr, net.row_core, net.row_start, net.row_rule,
+                    net.plastic_words)
         plasticity = (net.stdp_rules, net.plastic_weights, self.last_pre_tick, self.pre_trace,
                       net.post_history, self.post_history_n)
         sources = (net.seeds, net.rate_per_tick, net.exp_minus_rate, net.start_tick, net.end_tick,

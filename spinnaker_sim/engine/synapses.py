@@ -1,12 +1,14 @@
-"""Spike delivery: each spike's synaptic rows -> the target cores' ring buffers.
+"""Spike delivery: each spike's synapses -> the target cores' ring buffers.
 
-As on SpiNNaker there is one row per (pre-synaptic atom, post-synaptic core); each static synapse
-is one packed word ``| weight 16 | delay | type | index |`` with the index, type and delay widths
-of its core. Rows are stored source-major: the rows of atom (key) s are
-``src_row_ptr[s]:src_row_ptr[s + 1]``, sorted by target core, so a group of cores finds its rows
-by binary search and groups never write the same ring buffer. Spikes re-sent by delay-extension
-cores carry their own keys and rows. Plastic rows keep their weights beside the control words and
-are updated by pair-based STDP when a spike arrives (sPyNNaker's deferred scheme).
+One ring serves every neuron core: ``ring[slot, column]``, a row per delay slot, and core c's
+columns ``2 lo[c] .. 2 hi[c]`` (its excitatory inputs, then its inhibitory ones), so a core's
+slot is contiguous. A key's static synapses are one run of target words sorted by core (see
+``mapping/synaptic_matrix.py``): a spike is one loop over them, and each core it reaches counts
+one packet, as the router would deliver it. Plastic synapses keep SpiNNaker's rows, one per
+(key, core, projection), since a row carries its STDP state; they are updated by pair-based
+STDP when a spike arrives (sPyNNaker's deferred scheme). Spikes re-sent by delay-extension
+cores carry their own keys. A group of cores finds its part of a key's synapses by binary
+search, so groups never write the same ring column.
 """
 
 import math
@@ -16,6 +18,7 @@ from numba import njit, types
 from numba.extending import overload
 
 from .jit import KERNEL_OPTIONS, kernel
+from .layout import PACKETS_RECEIVED, SATURATIONS, SYNAPTIC_EVENTS
 
 RING_MAX = 0xFFFF
 STDP_ADDITIVE = 0
@@ -25,39 +28,27 @@ TAU_PLUS, TAU_MINUS, A_PLUS, A_MINUS, W_MIN, W_MAX, DEPENDENCE = 0, 1, 2, 3, 4, 
 N_STDP_PARAMS = 7
 
 
-def add_to_ring(ring, pos, weight):
+def add_to_ring(ring, slot, column, weight):
     """Add a weight to a ring-buffer entry; returns 1 if it saturated (fixed point only)."""
     raise NotImplementedError
 
 
 @overload(add_to_ring, jit_options=KERNEL_OPTIONS)
-def _add_to_ring(ring, pos, weight):
+def _add_to_ring(ring, slot, column, weight):
     if isinstance(ring.dtype, types.Integer):
-        def add_saturating(ring, pos, weight):
-            total = np.int64(ring[pos]) + np.int64(weight)
+        def add_saturating(ring, slot, column, weight):
+            total = np.int64(ring[slot, column]) + np.int64(weight)
             if total > RING_MAX:
-                ring[pos] = RING_MAX
+                ring[slot, column] = RING_MAX
                 return 1
-            ring[pos] = total
+            ring[slot, column] = total
             return 0
         return add_saturating
 
-    def add_float(ring, pos, weight):
-        ring[pos] += weight
+    def add_float(ring, slot, column, weight):
+        ring[slot, column] += weight
         return 0
     return add_float
-
-
-def static_weight(ring, word, float_weights, w):
-    """A static synapse's weight: the word's top 16 bits, or its exact value in float64 mode."""
-    raise NotImplementedError
-
-
-@overload(static_weight, jit_options=KERNEL_OPTIONS)
-def _static_weight(ring, word, float_weights, w):
-    if isinstance(ring.dtype, types.Integer):
-        return lambda ring, word, float_weights, w: word >> 16
-    return lambda ring, word, float_weights, w: float_weights[w]
 
 
 def round_weight(ring, w):
@@ -74,76 +65,139 @@ def _round_weight(ring, w):
 
 @kernel
 def deliver_to_cores(core_first, core_last, tick, spike_ids, spike_counts, core_lo, core_hi,
-                     ring_off, depth, index_bits, type_bits, src_row_ptr, row_core, row_start,
-                     row_rule, words, float_weights, ring, stdp_rules, plastic_weights,
-                     last_pre_tick, pre_trace, post_hist, post_hist_n, counters, plastic):
+                     depth, index_bits, type_bits, static_ptr, static_targets, static_weights,
+                     atom_core, src_row_ptr, row_core, row_start, row_rule, plastic_words, ring,
+                     stdp_rules, plastic_weights, last_pre_tick, pre_trace, post_hist,
+                     post_hist_n, counters, plastic):
     """Deliver this tick's spikes to the rings of cores [core_first, core_last).
 
-    Per target core: counters[c, 0] += packets received, counters[c, 1] += synaptic events,
-    counters[c, 2] += ring-buffer saturations. ``row_rule[r]`` >= 0 marks a plastic row;
-    `plastic` is None when the model has none (then STDP is not compiled and `row_rule` is
-    empty), else True.
+    Per target core: counters[c, PACKETS_RECEIVED] += packets, counters[c, SYNAPTIC_EVENTS]
+    += synaptic events, counters[c, SATURATIONS] += ring-buffer saturations. `plastic` is
+    None when the model has no plastic rows (then STDP is not compiled), else True.
     """
+    delay_bits = _log2(ring.shape[0])
+    whole = core_first == 0 and core_last == core_lo.shape[0]
+    first_target = end_target = 0  # a group's targets: its cores' ring columns
+    if not whole:
+        first_target = (2 * core_lo[core_first]) << delay_bits
+        end_target = (2 * core_hi[core_last - 1]) << delay_bits
     for k in range(spike_ids.shape[0]):
         s = spike_ids[k]
-        first = src_row_ptr[s]
-        last = src_row_ptr[s + 1]
-        r = first
-        if core_first > 0 and first < last:
-            r += np.searchsorted(row_core[first:last], core_first)
         n_spikes = spike_counts[k]
-        while r < last and row_core[r] < core_last:
-            c = row_core[r]
-            start = row_start[r]
-            end = row_start[r + 1]
-            n_atoms = core_hi[c] - core_lo[c]
-            core_ring = ring[ring_off[c]:ring_off[c] + depth[c] * 2 * n_atoms]
-            saturated = 0
-            for _ in range(n_spikes):
-                if plastic is not None and row_rule[r] >= 0:
-                    _stdp_on_pre_spike(r, start, end, tick, core_lo[c],
-                                       (1 << index_bits[c]) - 1, words, stdp_rules[row_rule[r]],
-                                       plastic_weights, last_pre_tick, pre_trace, post_hist,
-                                       post_hist_n, ring)
-                    saturated += _plastic_row_into_ring(
-                        tick, words[start:end], plastic_weights[start:end], core_ring,
-                        n_atoms, depth[c], index_bits[c], type_bits[c])
-                else:
-                    saturated += _static_row_into_ring(
-                        tick, words[start:end], float_weights[start:end], core_ring,
-                        n_atoms, depth[c], index_bits[c], type_bits[c])
-            counters[c, 0] += n_spikes
-            counters[c, 1] += n_spikes * (end - start)
-            counters[c, 2] += saturated
-            r += 1
+        first = static_ptr[s]
+        last = static_ptr[s + 1]
+        if not whole:
+            first = _first_at_least(static_targets, first, last, first_target)
+            last = _first_at_least(static_targets, first, last, end_target)
+        if first < last:
+            for _ in range(n_spikes):  # a source may send several packets in a tick
+                _static_run_into_ring(tick, static_targets[first:last],
+                                      static_weights[first:last], ring, delay_bits, atom_core,
+                                      core_hi, counters)
+        if plastic is not None:
+            _plastic_rows_into_ring(core_first, core_last, tick, s, n_spikes, core_lo, core_hi,
+                                    depth, index_bits, type_bits, src_row_ptr, row_core,
+                                    row_start, row_rule, plastic_words, ring, stdp_rules,
+                                    plastic_weights, last_pre_tick, pre_trace, post_hist,
+                                    post_hist_n, counters)
 
 
-def _compile_row_into_ring(plastic: bool):
-    """Add one row's synapses (`words`, `weights`: the row's slices) to a core's ring buffer
-    (`ring`: that core's slice) at their delays; return the number of saturated additions.
-    Compiled for static rows (weights in the words) and plastic rows (weights beside them),
-    so neither loop branches on the kind of row; inlined into the delivery loop."""
+@kernel
+def _log2(n):
+    """log2 of a power of two."""
+    bits = 0
+    while (1 << bits) < n:
+        bits += 1
+    return bits
 
-    def row_into_ring(tick, words, weights, ring, n_atoms, depth, index_bits, type_bits):
-        slot_mask = depth - 1
-        index_mask = (1 << index_bits) - 1
-        type_mask = (1 << type_bits) - 1
-        delay_shift = index_bits + type_bits
+
+@kernel
+def _first_at_least(targets, first, last, target):
+    """The first index in [first, last) whose target word is >= `target` (binary search)."""
+    while first < last:
+        middle = (first + last) // 2
+        if np.int64(targets[middle]) < target:
+            first = middle + 1
+        else:
+            last = middle
+    return first
+
+
+@njit(**KERNEL_OPTIONS, inline="always")
+def _static_run_into_ring(tick, targets, weights, ring, delay_bits, atom_core, core_hi,
+                          counters):
+    """One packet's static synapses (a key's run, `targets`/`weights` its slices) into the
+    ring at their delays; each core the run reaches counts one packet received."""
+    slot_mask = ring.shape[0] - 1
+    core = -1
+    core_end = 0
+    core_first = 0
+    for w in range(targets.shape[0]):
+        word = np.int64(targets[w])
+        column = word >> delay_bits
+        if column >= core_end:  # the run's first synapse on the next core
+            if core >= 0:
+                counters[core, SYNAPTIC_EVENTS] += w - core_first
+            core = atom_core[column >> 1]
+            core_end = 2 * core_hi[core]
+            core_first = w
+            counters[core, PACKETS_RECEIVED] += 1
+        # the delay sits in the low bits, below the column: adding the tick leaves the column
+        if add_to_ring(ring, (tick + word) & slot_mask, column, weights[w]):
+            counters[core, SATURATIONS] += 1
+    if core >= 0:
+        counters[core, SYNAPTIC_EVENTS] += targets.shape[0] - core_first
+
+
+@kernel
+def _plastic_rows_into_ring(core_first, core_last, tick, s, n_spikes, core_lo, core_hi, depth,
+                            index_bits, type_bits, src_row_ptr, row_core, row_start, row_rule,
+                            plastic_words, ring, stdp_rules, plastic_weights, last_pre_tick,
+                            pre_trace, post_hist, post_hist_n, counters):
+    """Key `s`'s plastic rows onto cores [core_first, core_last): STDP, then the row's
+    synapses into the ring, once per packet."""
+    first = src_row_ptr[s]
+    last = src_row_ptr[s + 1]
+    r = first
+    if core_first > 0 and first < last:
+        r += np.searchsorted(row_core[first:last], core_first)
+    while r < last and row_core[r] < core_last:
+        c = row_core[r]
+        start = row_start[r]
+        end = row_start[r + 1]
         saturated = 0
-        for w in range(words.shape[0]):
-            word = words[w]
-            slot = (tick + ((word >> delay_shift) & slot_mask)) & slot_mask
-            pos = (slot * 2 * n_atoms + ((word >> index_bits) & type_mask) * n_atoms
-                   + (word & index_mask))
-            weight = weights[w] if plastic else static_weight(ring, word, weights, w)
-            saturated += add_to_ring(ring, pos, weight)
-        return saturated
+        for _ in range(n_spikes):
+            _stdp_on_pre_spike(r, start, end, tick, core_lo[c], (1 << index_bits[c]) - 1,
+                               plastic_words, stdp_rules[row_rule[r]], plastic_weights,
+                               last_pre_tick, pre_trace, post_hist, post_hist_n, ring)
+            saturated += _plastic_row_into_ring(
+                tick, plastic_words[start:end], plastic_weights[start:end], ring,
+                2 * core_lo[c], core_hi[c] - core_lo[c], depth[c], index_bits[c], type_bits[c])
+        counters[c, PACKETS_RECEIVED] += n_spikes
+        counters[c, SYNAPTIC_EVENTS] += n_spikes * (end - start)
+        counters[c, SATURATIONS] += saturated
+        r += 1
 
-    return njit(**KERNEL_OPTIONS, inline="always")(row_into_ring)
 
-
-_static_row_into_ring = _compile_row_into_ring(False)
-_plastic_row_into_ring = _compile_row_into_ring(True)
+@njit(**KERNEL_OPTIONS, inline="always")
+def _plastic_row_into_ring(tick, words, weights, ring, column_lo, n_atoms, depth, index_bits,
+                           type_bits):
+    """Add one plastic row (`words`, `weights`: the row's slices) to the ring of the core whose
+    columns start at `column_lo`; return the number of saturated additions. A word's delay
+    field holds the delay modulo the core's depth (0: the whole depth)."""
+    slot_mask = ring.shape[0] - 1
+    field_mask = depth - 1
+    index_mask = (1 << index_bits) - 1
+    type_mask = (1 << type_bits) - 1
+    delay_shift = index_bits + type_bits
+    saturated = 0
+    for w in range(words.shape[0]):
+        word = np.int64(words[w])
+        delay = (((word >> delay_shift) - 1) & field_mask) + 1
+        column = (column_lo + ((word >> index_bits) & type_mask) * n_atoms
+                  + (word & index_mask))
+        saturated += add_to_ring(ring, (tick + delay) & slot_mask, column, weights[w])
+    return saturated
 
 
 @kernel

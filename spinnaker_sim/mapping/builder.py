@@ -20,7 +20,9 @@ from .neuron_parameters import (
     weight_scale,
 )
 from .profiles import bits_for, delay_stage
-from .synaptic_matrix import Synapses, build_matrix, storage_words
+from .synaptic_matrix import (
+    Synapses, plastic_rows, sort_into_rows, static_synapses, storage_words,
+)
 from .weight_scaling import IncomingSynapses, expected_max_weight, left_shift_for, quantise
 
 POST_HISTORY_SPIKES = 16
@@ -62,7 +64,7 @@ class BuiltNetwork:
     atom_offset: np.ndarray             # first atom of each population
     population_cores: list              # core numbers of each population
     shifts: np.ndarray                  # (populations, 2)
-    synapse_position: list              # per projection: word position of each connection
+    synapse_position: list              # per projection: each connection's place in its matrix
     weight_to_real: list                # per projection: factor from stored units to PyNN
     core_synaptic_words: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
@@ -145,9 +147,8 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
     is_neuron = kind < L.N_NEURON_KINDS
     index_bits = np.array([bits_for(n) for n in hi - lo], dtype=np.int64)
     type_bits = np.ones(n_cores, dtype=np.int64)
-    ring_size = np.where(is_neuron, depth * 2 * (hi - lo), 0)
-    ring_off = np.zeros(n_cores, dtype=np.int64)
-    np.cumsum(ring_size[:-1], out=ring_off[1:])
+    # one ring for all cores: a row per delay slot, as deep as the deepest core's
+    ring_depth = int(depth[is_neuron].max(initial=1))
 
     # weights: scaled magnitudes, then the shift per (population, synapse type)
     scaled = [np.abs(np.asarray(prj.weight, float)) * weight_scale(
@@ -185,8 +186,7 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
             scaled[j] = None  # the quantised weight is all a static fixed-point synapse keeps
         # compact types: until they are packed into words, these fields are most of the memory
         parts.append((key.astype(np.int32), core.astype(np.int32),
-                      (post_atom - lo[core]).astype(np.int32),
-                      (remaining & (post_pop.ring_buffer_depth - 1)).astype(np.int32),
+                      (post_atom - lo[core]).astype(np.int32), remaining.astype(np.int32),
                       w16.astype(np.uint16)))
         projection_rule.append(rule)
     n_synapses = [part[0].size for part in parts]
@@ -198,41 +198,44 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
                    index=column(2, np.int32),
                    synapse_type=np.repeat(np.array([prj.receptor for prj in projs], np.uint8),
                                           n_synapses),
-                   delay_field=column(3, np.int32), weight16=column(4, np.uint16))
+                   ring_delay=column(3, np.int32), weight16=column(4, np.uint16))
     parts.clear()  # the per-projection copies go before the sort
-    matrix = build_matrix(syn, n_keys, index_bits, type_bits)
-    del syn
-    projection_rule = np.array(projection_rule, dtype=np.int32)
-    position_type = np.int32 if matrix.order.size < 2 ** 31 else np.int64
-    position = np.empty(matrix.order.size, dtype=position_type)
-    position[matrix.order] = np.arange(matrix.order.size, dtype=position_type)
-    bounds = np.cumsum([0] + [prj.pre_index.size for prj in projs])
-    synapse_position = [position[bounds[j]:bounds[j + 1]] for j in range(len(projs))]
-    any_plastic = bool(rules)
-    # the STDP rule of each row, for plastic networks only (static ones keep none)
-    row_rule = projection_rule[matrix.row_projection] if any_plastic else np.zeros(0, np.int32)
-    # exact weights in synapse order: float64 numerics and plastic synapses need them
+    plastic_projection = np.array([prj.stdp is not None for prj in projs], dtype=bool)
+    rows = sort_into_rows(syn)
+    plastic = plastic_rows(syn, rows, plastic_projection, n_keys, index_bits, type_bits, depth)
+    static = static_synapses(syn, rows, plastic_projection, n_keys, lo, hi, ring_depth)
+    # exact weights (float64 numerics; plastic weights) or the quantised ones, per matrix
     if fixed:  # plastic weights live in the ring buffer's units
-        weights_sorted = (matrix.words >> np.uint32(16)).astype(float) if any_plastic \
-            else np.zeros(0)
+        static_weights = syn.weight16[static.order]
+        plastic_weights = (plastic.words >> np.uint32(16)).astype(float)
     else:
-        weights_sorted = np.concatenate(scaled)[matrix.order] if scaled else np.zeros(0)
+        all_scaled = np.concatenate(scaled) if scaled else np.zeros(0)
+        static_weights, plastic_weights = all_scaled[static.order], all_scaled[plastic.order]
+        del all_scaled
+    del syn
+    core_words = np.bincount(rows.core, weights=storage_words(rows, plastic_projection),
+                             minlength=n_cores)
+    del rows
+    synapse_position = _synapse_positions(projs, static.order, plastic.order)
+    any_plastic = bool(rules)
 
     arrays = NetworkArrays(
-        core_kind=kind, core_lo=lo, core_hi=hi, core_ring_off=ring_off, core_depth=depth,
+        core_kind=kind, core_lo=lo, core_hi=hi, core_depth=depth,
         core_shift=core_shift, core_index_bits=index_bits, core_type_bits=type_bits,
         params=np.zeros((L.N_PARAMS, n_atoms), dtype=np.int32 if fixed else float),
         state=np.zeros((L.N_STATE, n_atoms), dtype=np.int32 if fixed else float),
         refrac_ticks=np.zeros(n_atoms, dtype=np.int32),
-        ring=np.zeros(int(ring_size.sum()), dtype=np.uint16 if fixed else float),
+        ring=np.zeros((ring_depth, 2 * n_atoms), dtype=np.uint16 if fixed else float),
+        atom_core=atom_core.astype(np.int32),
         de_source_lo=de_source_lo, de_stages=de_stages,
         group_ptr=_delivery_groups(is_neuron, hi - lo, n_groups),
-        src_row_ptr=matrix.src_row_ptr, row_core=matrix.row_core, row_start=matrix.row_start,
-        row_rule=row_rule, words=matrix.words,
-        float_weights=weights_sorted if not fixed else np.zeros(1),
+        static_ptr=static.key_ptr, static_targets=static.targets, static_weights=static_weights,
+        src_row_ptr=plastic.src_row_ptr, row_core=plastic.row_core, row_start=plastic.row_start,
+        row_rule=np.array(projection_rule, dtype=np.int32)[plastic.row_projection],
+        plastic_words=plastic.words,
         stdp_rules=np.array(rules, dtype=float).reshape(-1, N_STDP_PARAMS) if rules
         else np.zeros((1, N_STDP_PARAMS)),
-        plastic_weights=weights_sorted.copy() if any_plastic else np.zeros(1),
+        plastic_weights=plastic_weights if any_plastic else np.zeros(1),
         post_history=np.zeros((n_atoms if any_plastic else 1, POST_HISTORY_SPIKES),
                                dtype=np.int64),
         seeds=_core_seeds(seed, n_cores),
@@ -244,11 +247,18 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
         fixed=fixed)
     for p, pop in enumerate(pops):
         write_population(arrays, pop, atom_offset[p], dt)
-    plastic_projection = np.array([prj.stdp is not None for prj in projs], dtype=bool)
-    row_words = storage_words(matrix, plastic_projection) if projs else np.zeros(0)
-    core_words = np.bincount(matrix.row_core, weights=row_words, minlength=n_cores)
     return BuiltNetwork(arrays, atom_offset, population_cores, shifts, synapse_position,
                         weight_to_real, core_words.astype(np.int64))
+
+
+def _synapse_positions(projs, static_order, plastic_order) -> list:
+    """Per projection: where each of its connections sits in its matrix (static or plastic)."""
+    n = static_order.size + plastic_order.size
+    position = np.empty(n, dtype=np.int32 if n < 2 ** 31 else np.int64)
+    for order in (static_order, plastic_order):
+        position[order] = np.arange(order.size, dtype=position.dtype)
+    bounds = np.cumsum([0] + [prj.pre_index.size for prj in projs])
+    return [position[bounds[j]:bounds[j + 1]] for j in range(len(projs))]
 
 
 def write_population(arrays: NetworkArrays, pop: PopulationModel, offset: int, dt: float):

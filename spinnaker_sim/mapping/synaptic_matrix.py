@@ -1,9 +1,15 @@
-"""Synaptic rows as SpiNNaker stores them, built with vectorised numpy.
+"""The synaptic matrix, sorted into SpiNNaker's rows and packed for the engine, with numpy.
 
-One row per (key, target core, projection): a key is a pre-synaptic atom, or a delay-extension
-stage of one. Each synapse is a 32-bit word ``| weight 16 | delay | type | index |``, the index,
-type and delay widths those of its target core. Rows are kept source-major (see
-``engine/synapses.py``).
+Synapses are sorted into rows, one per (key, target core, projection); a key is a
+pre-synaptic atom, or a delay-extension stage of one. The rows give the SDRAM a core's matrix
+takes. The engine stores the two kinds of synapse for what delivery needs:
+
+- a **plastic** synapse stays in its row, as SpiNNaker's 32-bit word
+  ``| weight 16 | delay | type | index |`` (the index, type and delay widths those of its
+  target core), because its row keeps the STDP state;
+- a **static** synapse becomes one target word ``column << delay_bits | delay``: its ring-buffer
+  column (see ``engine/synapses.py``) and the delay left for the ring. A key's static synapses
+  are one run, in row order, so delivering a spike is one loop however many cores it reaches.
 """
 
 from dataclasses import dataclass
@@ -22,58 +28,109 @@ class Synapses:
     projection: np.ndarray   # projection number (rows never mix projections)
     index: np.ndarray        # post index within the target core
     synapse_type: np.ndarray
-    delay_field: np.ndarray  # ticks left for the ring buffer, modulo its depth
+    ring_delay: np.ndarray   # ticks left for the ring buffer (1 .. the core's depth)
     weight16: np.ndarray     # quantised |weight|
 
 
 @dataclass
-class SynapticMatrix:
+class Rows:
+    """Synapses sorted into rows: sorted synapse k is input synapse ``order[k]``."""
+
+    order: np.ndarray
+    start: np.ndarray        # first sorted synapse of each row, then the number of synapses
+    key: np.ndarray          # of each row
+    core: np.ndarray
+    projection: np.ndarray
+
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.start)
+
+
+@dataclass
+class PlasticRows:
+    """The plastic rows as the engine keeps them: those of key s are
+    ``src_row_ptr[s]:src_row_ptr[s + 1]``, sorted by target core."""
+
     src_row_ptr: np.ndarray
     row_core: np.ndarray       # int32
     row_start: np.ndarray      # int32 (int64 past 2**31 synapses)
     row_projection: np.ndarray  # int32
-    words: np.ndarray
-    order: np.ndarray          # words[k] holds synapse order[k] of the input
-
-    def row_lengths(self) -> np.ndarray:
-        return np.diff(self.row_start)
+    words: np.ndarray          # uint32
+    order: np.ndarray          # words[k] holds input synapse order[k]
 
 
-def pack_words(syn: Synapses, index_bits: np.ndarray, type_bits: np.ndarray) -> np.ndarray:
-    """The packed words, with each synapse's target-core field widths."""
-    i_bits = index_bits[syn.core].astype(np.uint32)
-    t_bits = type_bits[syn.core].astype(np.uint32)
-    return ((syn.weight16.astype(np.uint32) << np.uint32(16))
-            | (syn.delay_field.astype(np.uint32) << (i_bits + t_bits))
-            | (syn.synapse_type.astype(np.uint32) << i_bits)
-            | syn.index.astype(np.uint32))
+@dataclass
+class StaticSynapses:
+    """The static synapses as the engine keeps them: those of key s are
+    ``key_ptr[s]:key_ptr[s + 1]``, in row order (so sorted by target core)."""
+
+    key_ptr: np.ndarray
+    targets: np.ndarray        # uint32 (uint64 for rings too wide): column << delay_bits | delay
+    order: np.ndarray          # targets[k] holds input synapse order[k]
 
 
-def build_matrix(syn: Synapses, n_keys: int, index_bits: np.ndarray,
-                 type_bits: np.ndarray) -> SynapticMatrix:
-    """Sort synapses into rows (key, core, projection) and pack them (packed first, then
-    sorted: one array of words in flight, not a sorted copy of every field)."""
+def sort_into_rows(syn: Synapses) -> Rows:
+    """Sort the synapses by (key, core, projection), stable within a row."""
     order = np.lexsort((syn.projection, syn.core, syn.key))
-    key = syn.key[order]
+    key, core, proj = syn.key[order], syn.core[order], syn.projection[order]
+    new_row = np.ones(key.size, dtype=bool)
+    new_row[1:] = (key[1:] != key[:-1]) | (core[1:] != core[:-1]) | (proj[1:] != proj[:-1])
+    starts = np.flatnonzero(new_row)
+    return Rows(order, _index_array(np.append(starts, key.size), key.size), key[starts],
+                core[starts].astype(np.int32), proj[starts].astype(np.int32))
+
+
+def plastic_rows(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n_keys: int,
+                 index_bits: np.ndarray, type_bits: np.ndarray,
+                 core_depth: np.ndarray) -> PlasticRows:
+    """The rows of plastic projections, packed as SpiNNaker words."""
+    chosen = plastic_projection[rows.projection]
+    lengths = rows.lengths()[chosen]
+    order = rows.order[np.repeat(chosen, rows.lengths())]
     core = syn.core[order]
-    proj = syn.projection[order]
-    if key.size:
-        new_row = np.ones(key.size, dtype=bool)
-        new_row[1:] = (key[1:] != key[:-1]) | (core[1:] != core[:-1]) | (proj[1:] != proj[:-1])
-        starts = np.flatnonzero(new_row)
-    else:
-        starts = np.zeros(0, dtype=np.int64)
-    row_start = np.append(starts, key.size).astype(np.int32 if key.size < 2**31 else np.int64)
-    rows_per_key = np.bincount(key[starts], minlength=n_keys)
-    src_row_ptr = np.zeros(n_keys + 1, dtype=np.int64)
-    np.cumsum(rows_per_key, out=src_row_ptr[1:])
-    words = pack_words(syn, index_bits, type_bits)[order]
-    return SynapticMatrix(src_row_ptr, core[starts].astype(np.int32), row_start,
-                          proj[starts].astype(np.int32), words, order)
+    i_bits = index_bits[core].astype(np.uint32)
+    t_bits = type_bits[core].astype(np.uint32)
+    delay_field = syn.ring_delay[order] & (core_depth[core] - 1)
+    words = ((syn.weight16[order].astype(np.uint32) << np.uint32(16))
+             | (delay_field.astype(np.uint32) << (i_bits + t_bits))
+             | (syn.synapse_type[order].astype(np.uint32) << i_bits)
+             | syn.index[order].astype(np.uint32))
+    row_start = np.zeros(lengths.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=row_start[1:])
+    return PlasticRows(_pointers(rows.key[chosen], n_keys), rows.core[chosen],
+                       _index_array(row_start, order.size), rows.projection[chosen], words, order)
 
 
-def storage_words(matrix: SynapticMatrix, plastic_projection: np.ndarray) -> np.ndarray:
+def static_synapses(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n_keys: int,
+                    core_lo: np.ndarray, core_hi: np.ndarray, ring_depth: int) -> StaticSynapses:
+    """The synapses of static projections as target words, in row order per key.
+
+    Core c's ring columns are ``2 lo[c] .. 2 hi[c]``: excitatory first, then inhibitory."""
+    order = rows.order[np.repeat(~plastic_projection[rows.projection], rows.lengths())]
+    core = syn.core[order]
+    column = (2 * core_lo[core] + syn.synapse_type[order] * (core_hi - core_lo)[core]
+              + syn.index[order])
+    delay_bits = ring_depth.bit_length() - 1
+    dtype = np.uint32 if int(column.max(initial=0)) + 1 << delay_bits <= 2 ** 32 else np.uint64
+    targets = (column.astype(dtype) << dtype(delay_bits)) | (
+        syn.ring_delay[order] & (ring_depth - 1)).astype(dtype)
+    return StaticSynapses(_pointers(syn.key[order], n_keys), targets, order)
+
+
+def storage_words(rows: Rows, plastic_projection: np.ndarray) -> np.ndarray:
     """SDRAM words of each row as SpiNNaker lays it out (header, words, plastic state)."""
-    lengths = matrix.row_lengths()
-    plastic = plastic_projection[matrix.row_projection]
-    return np.where(plastic, plastic_row_words(lengths), static_row_words(lengths))
+    lengths = rows.lengths()
+    return np.where(plastic_projection[rows.projection], plastic_row_words(lengths),
+                    static_row_words(lengths))
+
+
+def _pointers(keys: np.ndarray, n_keys: int) -> np.ndarray:
+    """``ptr[s]:ptr[s + 1]`` spans the entries of key s, for entries sorted by key."""
+    ptr = np.zeros(n_keys + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys, minlength=n_keys), out=ptr[1:])
+    return ptr
+
+
+def _index_array(values: np.ndarray, n_synapses: int) -> np.ndarray:
+    """Synapse indices as int32 while they fit (the row tables are as long as the rows)."""
+    return values.astype(np.int32 if n_synapses < 2 ** 31 else np.int64)

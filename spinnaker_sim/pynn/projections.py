@@ -112,7 +112,7 @@ class Projection(common.Projection):
         if isinstance(self.synapse_type, STDPMechanism):
             stored = state.engine.net.plastic_weights[position]
         elif state.fixed:
-            stored = (state.engine.net.words[position] >> np.uint32(16)).astype(float)
+            stored = state.engine.net.static_weights[position].astype(float)
         else:
             return weights
         sign = -1.0 if np.any(weights < 0) else 1.0

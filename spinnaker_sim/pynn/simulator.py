@@ -14,9 +14,6 @@ from pyNN import common
 from ..engine import layout as L
 from ..engine.engine import Engine
 from ..engine.fixed_point import encode
-from ..engine.tick_loop import (
-    MAX_PACKETS_PER_TICK, PACKETS_RECEIVED, SATURATIONS, SPIKES_SENT, SYNAPTIC_EVENTS,
-)
 from ..errors import NotSetUpError, SpinnakerSimError
 from ..mapping.builder import (
     build_network, write_neuron_parameters, write_poisson_rates, write_population,
@@ -281,18 +278,18 @@ class State(common.control.BaseState):
             return
         counters = self.engine.counters
         self.mapping.attach_provenance({
-            "packets_received": counters[:, PACKETS_RECEIVED],
-            "spikes_sent": counters[:, SPIKES_SENT],
-            "ring_buffer_saturations": counters[:, SATURATIONS],
-            "max_spikes_per_tick": counters[:, MAX_PACKETS_PER_TICK],
+            "packets_received": counters[:, L.PACKETS_RECEIVED],
+            "spikes_sent": counters[:, L.SPIKES_SENT],
+            "ring_buffer_saturations": counters[:, L.SATURATIONS],
+            "max_spikes_per_tick": counters[:, L.MAX_PACKETS_PER_TICK],
         }, n_ticks=self.engine.tick)
 
     def synaptic_events(self) -> int:
         """Synaptic events processed so far (for benchmarks)."""
-        return int(self.engine.counters[:, SYNAPTIC_EVENTS].sum()) if self.engine else 0
+        return int(self.engine.counters[:, L.SYNAPTIC_EVENTS].sum()) if self.engine else 0
 
     def _warn_saturation(self):
-        saturated = self.engine.counters[:, SATURATIONS]
+        saturated = self.engine.counters[:, L.SATURATIONS]
         if saturated.sum() > getattr(self, "_saturations_reported", 0):
             self._saturations_reported = int(saturated.sum())
             cores = np.flatnonzero(saturated)

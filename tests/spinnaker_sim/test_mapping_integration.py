@@ -90,6 +90,26 @@ def test_provenance_after_run_counts_packets_and_spikes():
     sim.end()
 
 
+def test_a_spike_is_one_packet_per_core_whatever_the_projections():
+    """The router delivers a spike to each core once: projections from the sender onto the same
+    core share the packet, while each of their synapses is an event."""
+    sim.setup(timestep=1.0, report_folder=None)
+    sim.set_number_of_neurons_per_core(sim.IF_curr_exp, 3)
+    src = sim.Population(10, sim.SpikeSourceArray(spike_times=[[1.0, 2.0, 3.0]] * 10),
+                         label="src")
+    dst = sim.Population(5, sim.IF_curr_exp(), label="dst")  # two cores: 3 + 2 atoms
+    sim.Projection(src, dst, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.1))
+    sim.Projection(src, dst, sim.AllToAllConnector(), sim.StaticSynapse(weight=-0.1),
+                   receptor_type="inhibitory")
+    sim.run(10.0)
+    rows = {row["label"]: row
+            for row in sim.mapping_report().as_dict()["provenance"]["populations"]}
+    assert rows["dst"]["packets_received"] == 30 * 2
+    assert rows["dst"]["max_spikes_per_tick"] == 10
+    assert simulator.state.synaptic_events() == 30 * 5 * 2
+    sim.end()
+
+
 def test_model_too_big_for_one_board():
     sim.setup(timestep=1.0, machine="spinn5", report_folder=None)
     sim.Population(48 * 17 * 256 + 1, sim.IF_curr_exp(), label="huge")
