@@ -13,8 +13,9 @@ from .tick_loop import tick_loop
 
 SPIKE_BUFFER_MIN = 4096
 #: below this many atoms a tick is too little work to share between threads: a parallel
-#: region costs ~3 us to open, twice per tick (measured on 2 cores: CUBA at 1,000 neurons
-#: runs faster serial, at 2,000 about even at dt 0.1 and 1.4x faster parallel at dt 1.0)
+#: region costs ~3 us to open, once per tick (measured on 2 cores when a tick took two
+#: regions: CUBA at 1,000 neurons ran faster serial, at 2,000 about even at dt 0.1 and 1.4x
+#: faster parallel at dt 1.0)
 PARALLEL_MIN_ATOMS = 2_000
 
 
@@ -39,7 +40,7 @@ class NetworkArrays:
     # delay-extension cores: first source atom and number of stages (0 for other cores)
     de_source_lo: np.ndarray
     de_stages: np.ndarray
-    # delivery groups: cores group_ptr[g]:group_ptr[g + 1] are delivered to by one thread
+    # core groups: one thread ticks cores group_ptr[g]:group_ptr[g + 1] (delivery and update)
     group_ptr: np.ndarray
     # static synapses of key s: static_ptr[s]:static_ptr[s + 1], sorted by target core
     static_ptr: np.ndarray

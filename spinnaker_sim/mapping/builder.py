@@ -228,7 +228,7 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
         ring=np.zeros((ring_depth, 2 * n_atoms), dtype=np.uint16 if fixed else float),
         atom_core=atom_core.astype(np.int32),
         de_source_lo=de_source_lo, de_stages=de_stages,
-        group_ptr=_delivery_groups(is_neuron, hi - lo, n_groups),
+        group_ptr=_core_groups(is_neuron, hi - lo, n_groups),
         static_ptr=static.key_ptr, static_targets=static.targets, static_weights=static_weights,
         src_row_ptr=plastic.src_row_ptr, row_core=plastic.row_core, row_start=plastic.row_start,
         row_rule=np.array(projection_rule, dtype=np.int32)[plastic.row_projection],
@@ -345,7 +345,7 @@ def _warn_if_rounded_to_zero(prj, scaled, w16, shift):
             "shift — split the projections or scale the weights.")
 
 
-def _delivery_groups(is_neuron: np.ndarray, atoms: np.ndarray, n_groups: int) -> np.ndarray:
+def _core_groups(is_neuron: np.ndarray, atoms: np.ndarray, n_groups: int) -> np.ndarray:
     """Split the cores into up to `n_groups` contiguous groups of similar atom counts."""
     n_cores = len(is_neuron)
     weight = np.where(is_neuron, atoms, 0).astype(float)

@@ -72,12 +72,17 @@ class StaticSynapses:
 def sort_into_rows(syn: Synapses) -> Rows:
     """Sort the synapses by (key, core, projection), stable within a row."""
     order = np.lexsort((syn.projection, syn.core, syn.key))
-    key, core, proj = syn.key[order], syn.core[order], syn.projection[order]
-    new_row = np.ones(key.size, dtype=bool)
-    new_row[1:] = (key[1:] != key[:-1]) | (core[1:] != core[:-1]) | (proj[1:] != proj[:-1])
-    starts = np.flatnonzero(new_row)
-    return Rows(order, _index_array(np.append(starts, key.size), key.size), key[starts],
-                core[starts].astype(np.int32), proj[starts].astype(np.int32))
+    new_row = np.zeros(order.size, dtype=bool)
+    new_row[:1] = True
+    for field in (syn.key, syn.core, syn.projection):  # one sorted field in memory at a time
+        sorted_field = field[order]
+        new_row[1:] |= sorted_field[1:] != sorted_field[:-1]
+    del sorted_field
+    first = order[new_row]  # each row's first synapse
+    start = np.empty(first.size + 1, dtype=np.int32 if order.size < 2 ** 31 else np.int64)
+    start[:-1] = np.flatnonzero(new_row)
+    start[-1] = order.size
+    return Rows(order, start, syn.key[first], syn.core[first], syn.projection[first])
 
 
 def plastic_rows(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n_keys: int,
@@ -106,14 +111,21 @@ def static_synapses(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n
     """The synapses of static projections as target words, in row order per key.
 
     Core c's ring columns are ``2 lo[c] .. 2 hi[c]``: excitatory first, then inhibitory."""
-    order = rows.order[np.repeat(~plastic_projection[rows.projection], rows.lengths())]
+    static = ~plastic_projection
+    order = rows.order if static.all() else rows.order[
+        np.repeat(static[rows.projection], rows.lengths())]
+    # column = 2 lo + type x atoms + index, built in place (5M synapses: every temporary counts)
     core = syn.core[order]
-    column = (2 * core_lo[core] + syn.synapse_type[order] * (core_hi - core_lo)[core]
-              + syn.index[order])
+    column = (2 * core_lo).astype(np.int32)[core]
+    column += syn.synapse_type[order] * (core_hi - core_lo).astype(np.int32)[core]
+    del core
+    column += syn.index[order]
     delay_bits = ring_depth.bit_length() - 1
     dtype = np.uint32 if int(column.max(initial=0)) + 1 << delay_bits <= 2 ** 32 else np.uint64
-    targets = (column.astype(dtype) << dtype(delay_bits)) | (
-        syn.ring_delay[order] & (ring_depth - 1)).astype(dtype)
+    targets = column.astype(dtype)
+    del column
+    targets <<= dtype(delay_bits)
+    targets |= (syn.ring_delay[order] & (ring_depth - 1)).astype(dtype)
     return StaticSynapses(_pointers(syn.key[order], n_keys), targets, order)
 
 
@@ -133,4 +145,4 @@ def _pointers(keys: np.ndarray, n_keys: int) -> np.ndarray:
 
 def _index_array(values: np.ndarray, n_synapses: int) -> np.ndarray:
     """Synapse indices as int32 while they fit (the row tables are as long as the rows)."""
-    return values.astype(np.int32 if n_synapses < 2 ** 31 else np.int64)
+    return values.astype(np.int32 if n_synapses < 2 ** 31 else np.int64, copy=False)
