@@ -18,43 +18,50 @@ FAST_RATE_PER_TICK = 10.0
 
 
 @njit(inline="always", **KERNEL_OPTIONS)
-def kiss64_next(seed):
-    """One draw of Marsaglia's KISS64 as SpiNNaker's ``mars_kiss64_seed`` (uint32 arithmetic)."""
-    seed[0] = (np.uint64(314527869) * seed[0] + np.uint64(1234567)) & MASK32
-    y = seed[1]
+def kiss64_next(state):
+    """One draw of Marsaglia's KISS64 as SpiNNaker's ``mars_kiss64_seed`` (uint32 arithmetic):
+    (value, next state). The state is a tuple of four uint64 words, so a core's draws keep it
+    in registers."""
+    x, y, z, c = state
+    x = (np.uint64(314527869) * x + np.uint64(1234567)) & MASK32
     y ^= (y << np.uint64(5)) & MASK32
     y ^= y >> np.uint64(7)
     y ^= (y << np.uint64(22)) & MASK32
-    seed[1] = y
-    t = np.uint64(4294584393) * seed[2] + seed[3]
-    seed[3] = t >> np.uint64(32)
-    seed[2] = t & MASK32
-    return (seed[0] + seed[1] + seed[2]) & MASK32
+    t = np.uint64(4294584393) * z + c
+    c = t >> np.uint64(32)
+    z = t & MASK32
+    return (x + y + z) & MASK32, (x, y, z, c)
 
 
 @njit(inline="always", **KERNEL_OPTIONS)
-def uniform(seed):
-    """A uniform draw in (0, 1)."""
-    return (np.float64(kiss64_next(seed)) + 0.5) / 4294967296.0
+def uniform(state):
+    """A uniform draw in (0, 1), and the next state."""
+    value, state = kiss64_next(state)
+    return (np.float64(value) + 0.5) / 4294967296.0, state
 
 
 @njit(inline="always", **KERNEL_OPTIONS)
-def exponential(seed, mean):
-    return -math.log(uniform(seed)) * mean
+def exponential(state, mean):
+    u, state = uniform(state)
+    return -math.log(u) * mean, state
 
 
 @njit(inline="always", **KERNEL_OPTIONS)
-def _poisson_count(seed, rate, exp_minus_rate):
-    """Spikes in one tick at `rate` spikes/tick: Knuth's method, or a Gaussian for fast rates."""
+def _poisson_count(state, rate, exp_minus_rate):
+    """Spikes in one tick at `rate` spikes/tick: Knuth's method, or a Gaussian for fast rates.
+    Returns (count, next state)."""
     if rate > FAST_RATE_PER_TICK:
-        z = math.sqrt(-2.0 * math.log(uniform(seed))) * math.cos(2.0 * math.pi * uniform(seed))
-        return max(0, int(round(rate + math.sqrt(rate) * z)))
+        u1, state = uniform(state)
+        u2, state = uniform(state)
+        z = math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+        return max(0, int(round(rate + math.sqrt(rate) * z))), state
     k = 0
-    p = uniform(seed)
+    p, state = uniform(state)
     while p > exp_minus_rate:
         k += 1
-        p *= uniform(seed)
-    return k
+        u, state = uniform(state)
+        p *= u
+    return k, state
 
 
 @kernel
@@ -64,7 +71,9 @@ def poisson_core(lo, hi, tick, seed, rate_per_tick, exp_minus_rate, start_tick, 
 
     Slow sources (< 0.01 spikes/tick) count down an exponential inter-spike interval;
     ``ticks_to_next`` < 0 marks an interval to draw afresh (at start, or after a rate change).
+    `seed` (the core's generator state) is read once and written back at the end.
     """
+    state = (seed[0], seed[1], seed[2], seed[3])
     n = 0
     for i in range(lo, hi):
         rate = rate_per_tick[i]
@@ -72,18 +81,20 @@ def poisson_core(lo, hi, tick, seed, rate_per_tick, exp_minus_rate, start_tick, 
             continue
         if rate < SLOW_RATE_PER_TICK:
             if ticks_to_next[i] < 0.0:
-                ticks_to_next[i] = exponential(seed, 1.0 / rate)
+                ticks_to_next[i], state = exponential(state, 1.0 / rate)
             count = 0
             while ticks_to_next[i] < 1.0:
                 count += 1
-                ticks_to_next[i] += exponential(seed, 1.0 / rate)
+                interval, state = exponential(state, 1.0 / rate)
+                ticks_to_next[i] += interval
             ticks_to_next[i] -= 1.0
         else:
-            count = _poisson_count(seed, rate, exp_minus_rate[i])
+            count, state = _poisson_count(state, rate, exp_minus_rate[i])
         if count > 0:
             fired_ids[lo + n] = i
             fired_count[lo + n] = count
             n += 1
+    seed[0], seed[1], seed[2], seed[3] = state
     return n
 
 
