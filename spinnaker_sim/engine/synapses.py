@@ -113,7 +113,9 @@ def _log2(n):
 
 @kernel
 def _first_at_least(targets, first, last, target):
-    """The first index in [first, last) whose target word is >= `target` (binary search)."""
+    """The first index in [first, last) whose target word is >= `target` (binary search).
+    Words may be uint64: comparing them as int64 stays exact, where numba's mixed-sign
+    comparison in ``np.searchsorted`` goes through float64."""
     while first < last:
         middle = (first + last) // 2
         if np.int64(targets[middle]) < target:

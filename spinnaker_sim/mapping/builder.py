@@ -21,7 +21,7 @@ from .neuron_parameters import (
 )
 from .profiles import bits_for, delay_stage
 from .synaptic_matrix import (
-    Synapses, plastic_rows, sort_into_rows, static_synapses, storage_words,
+    Synapses, index_dtype, plastic_rows, sort_into_rows, static_synapses, storage_words,
 )
 from .weight_scaling import IncomingSynapses, expected_max_weight, left_shift_for, quantise
 
@@ -254,7 +254,7 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
 def _synapse_positions(projs, static_order, plastic_order) -> list:
     """Per projection: where each of its connections sits in its matrix (static or plastic)."""
     n = static_order.size + plastic_order.size
-    position = np.empty(n, dtype=np.int32 if n < 2 ** 31 else np.int64)
+    position = np.empty(n, dtype=index_dtype(n))
     for order in (static_order, plastic_order):
         position[order] = np.arange(order.size, dtype=position.dtype)
     bounds = np.cumsum([0] + [prj.pre_index.size for prj in projs])

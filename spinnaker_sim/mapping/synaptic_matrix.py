@@ -45,6 +45,14 @@ class Rows:
     def lengths(self) -> np.ndarray:
         return np.diff(self.start)
 
+    def of_projections(self, chosen_projections: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of the chosen projections (a mask over projections): a mask over rows, and
+        their synapses' input indices in row order."""
+        chosen = chosen_projections[self.projection]
+        if chosen.all():
+            return chosen, self.order
+        return chosen, self.order[np.repeat(chosen, self.lengths())]
+
 
 @dataclass
 class PlasticRows:
@@ -79,7 +87,7 @@ def sort_into_rows(syn: Synapses) -> Rows:
         new_row[1:] |= sorted_field[1:] != sorted_field[:-1]
     del sorted_field
     first = order[new_row]  # each row's first synapse
-    start = np.empty(first.size + 1, dtype=np.int32 if order.size < 2 ** 31 else np.int64)
+    start = np.empty(first.size + 1, dtype=index_dtype(order.size))
     start[:-1] = np.flatnonzero(new_row)
     start[-1] = order.size
     return Rows(order, start, syn.key[first], syn.core[first], syn.projection[first])
@@ -89,9 +97,7 @@ def plastic_rows(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n_ke
                  index_bits: np.ndarray, type_bits: np.ndarray,
                  core_depth: np.ndarray) -> PlasticRows:
     """The rows of plastic projections, packed as SpiNNaker words."""
-    chosen = plastic_projection[rows.projection]
-    lengths = rows.lengths()[chosen]
-    order = rows.order[np.repeat(chosen, rows.lengths())]
+    chosen, order = rows.of_projections(plastic_projection)
     core = syn.core[order]
     i_bits = index_bits[core].astype(np.uint32)
     t_bits = type_bits[core].astype(np.uint32)
@@ -100,10 +106,10 @@ def plastic_rows(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n_ke
              | (delay_field.astype(np.uint32) << (i_bits + t_bits))
              | (syn.synapse_type[order].astype(np.uint32) << i_bits)
              | syn.index[order].astype(np.uint32))
-    row_start = np.zeros(lengths.size + 1, dtype=np.int64)
-    np.cumsum(lengths, out=row_start[1:])
-    return PlasticRows(_pointers(rows.key[chosen], n_keys), rows.core[chosen],
-                       _index_array(row_start, order.size), rows.projection[chosen], words, order)
+    row_start = np.zeros(np.count_nonzero(chosen) + 1, dtype=index_dtype(order.size))
+    np.cumsum(rows.lengths()[chosen], out=row_start[1:])
+    return PlasticRows(_pointers(rows.key[chosen], n_keys), rows.core[chosen], row_start,
+                       rows.projection[chosen], words, order)
 
 
 def static_synapses(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n_keys: int,
@@ -111,9 +117,7 @@ def static_synapses(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n
     """The synapses of static projections as target words, in row order per key.
 
     Core c's ring columns are ``2 lo[c] .. 2 hi[c]``: excitatory first, then inhibitory."""
-    static = ~plastic_projection
-    order = rows.order if static.all() else rows.order[
-        np.repeat(static[rows.projection], rows.lengths())]
+    _, order = rows.of_projections(~plastic_projection)
     # column = 2 lo + type x atoms + index, built in place (5M synapses: every temporary counts)
     core = syn.core[order]
     column = (2 * core_lo).astype(np.int32)[core]
@@ -143,6 +147,7 @@ def _pointers(keys: np.ndarray, n_keys: int) -> np.ndarray:
     return ptr
 
 
-def _index_array(values: np.ndarray, n_synapses: int) -> np.ndarray:
-    """Synapse indices as int32 while they fit (the row tables are as long as the rows)."""
-    return values.astype(np.int32 if n_synapses < 2 ** 31 else np.int64, copy=False)
+def index_dtype(n_synapses: int) -> type:
+    """Synapse indices are int32 while they fit: the row tables are as long as the rows, and
+    at large scale nearly every row holds one synapse."""
+    return np.int32 if n_synapses < 2 ** 31 else np.int64
