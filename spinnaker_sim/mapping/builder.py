@@ -13,6 +13,7 @@ import numpy as np
 from ..engine import layout as L
 from ..engine.engine import NetworkArrays
 from ..engine.synapses import N_STDP_PARAMS
+from .freed_memory import release_freed_memory
 from .neuron_parameters import (
     encode_parameters,
     encode_state,
@@ -200,8 +201,10 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
                                           n_synapses),
                    ring_delay=column(3, np.int32), weight16=column(4, np.uint16))
     parts.clear()  # the per-projection copies go before the sort
+    release_freed_memory()
     plastic_projection = np.array([prj.stdp is not None for prj in projs], dtype=bool)
     rows = sort_into_rows(syn)
+    release_freed_memory()
     plastic = plastic_rows(syn, rows, plastic_projection, n_keys, index_bits, type_bits, depth)
     static = static_synapses(syn, rows, plastic_projection, n_keys, lo, hi, ring_depth)
     # exact weights (float64 numerics; plastic weights) or the quantised ones, per matrix
@@ -213,9 +216,11 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
         static_weights, plastic_weights = all_scaled[static.order], all_scaled[plastic.order]
         del all_scaled
     del syn
+    release_freed_memory()
     core_words = np.bincount(rows.core, weights=storage_words(rows, plastic_projection),
                              minlength=n_cores)
     del rows
+    release_freed_memory()
     synapse_position = _synapse_positions(projs, static.order, plastic.order)
     any_plastic = bool(rules)
 

@@ -79,7 +79,7 @@ class StaticSynapses:
 
 def sort_into_rows(syn: Synapses) -> Rows:
     """Sort the synapses by (key, core, projection), stable within a row."""
-    order = np.lexsort((syn.projection, syn.core, syn.key))
+    order = np.lexsort((syn.projection, syn.core, syn.key)).astype(index_dtype(syn.key.size))
     new_row = np.zeros(order.size, dtype=bool)
     new_row[:1] = True
     for field in (syn.key, syn.core, syn.projection):  # one sorted field in memory at a time

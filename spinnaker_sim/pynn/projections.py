@@ -194,8 +194,11 @@ class Projection(common.Projection):
 
 def delays_in_ticks(delays_ms: np.ndarray, dt: float, label) -> np.ndarray:
     """Delays rounded to whole ticks (at least 1), as SpiNNaker stores them; warns when that
-    changes them."""
-    exact = np.asarray(delays_ms, dtype=float) / dt
+    changes them. A delay shared by every connection (a broadcast view) stays shared."""
+    delays_ms = np.asarray(delays_ms, dtype=float)
+    if delays_ms.ndim == 1 and delays_ms.size > 1 and delays_ms.strides[0] == 0:
+        return np.broadcast_to(delays_in_ticks(delays_ms[:1], dt, label), delays_ms.shape)
+    exact = delays_ms / dt
     ticks = np.maximum(1, np.rint(exact)).astype(np.int32)
     if ticks.size and np.abs(ticks - exact).max() > 1e-6:
         warnings.warn(f"Projection {label!r}: delays rounded to whole {dt:g} ms ticks (at least "

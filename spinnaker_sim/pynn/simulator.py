@@ -19,6 +19,7 @@ from ..mapping.builder import (
     build_network, write_neuron_parameters, write_poisson_rates, write_population,
 )
 from ..mapping import default_max_atoms_per_core
+from ..mapping.freed_memory import release_freed_memory
 from ..mapping.profiles import get_profile
 from .machine_model import map_network, unique_labels
 
@@ -190,6 +191,7 @@ class State(common.control.BaseState):
                             for group in self.mapping.delay_extension_groups]
         self.built = build_network(pops, projs, delay_extensions, self.dt, self.fixed,
                                    self.rng_seed, 4 * numba.get_num_threads())
+        release_freed_memory()  # the build's temporaries
         self.engine = Engine(self.built.arrays)
         self.update_recording()
         self.current_sources_changed = True

@@ -6,6 +6,7 @@ from pyNN import errors
 
 import spinnaker_sim as sim
 from spinnaker_sim.pynn import simulator
+from spinnaker_sim.pynn.projections import delays_in_ticks
 
 
 @pytest.fixture
@@ -103,6 +104,15 @@ def test_sub_tick_delays_are_rounded_with_a_warning(fresh):
     sim.Projection(a, b, sim.OneToOneConnector(), sim.StaticSynapse(weight=1.0, delay=2.4))
     with pytest.warns(UserWarning, match="rounded to whole 1 ms ticks"):
         sim.run(5.0)
+
+
+def test_a_shared_delay_is_rounded_once_and_stays_one_value():
+    # a delay every connection shares is kept once (a broadcast view), not once per connection
+    with pytest.warns(UserWarning, match="2.4 ms -> 2 ms"):
+        ticks = delays_in_ticks(np.broadcast_to(2.4, (100_000,)), 1.0, "shared")
+    assert ticks.shape == (100_000,) and ticks.strides == (0,) and ticks[0] == 2
+    with pytest.warns(UserWarning, match="0.2 ms -> 1 ms"):
+        assert list(delays_in_ticks(np.array([0.2, 1.6, 3.0]), 1.0, "own")) == [1, 2, 3]
 
 
 def test_negative_rate_set_as_array_is_refused_and_nothing_changes(fresh):
