@@ -42,7 +42,8 @@ class NetworkArrays:
     de_stages: np.ndarray
     # core groups: one thread ticks cores group_ptr[g]:group_ptr[g + 1] (delivery and update)
     group_ptr: np.ndarray
-    # static synapses of key s: static_ptr[s]:static_ptr[s + 1], sorted by target core
+    # static synapses of key s: static_ptr[s, 0]:static_ptr[s, -1], sorted by target core;
+    # those onto core group g: static_ptr[s, g]:static_ptr[s, g + 1]
     static_ptr: np.ndarray
     static_targets: np.ndarray        # uint32/64 ring column << delay bits | delay
     static_weights: np.ndarray        # uint16 (fixed) or float64
@@ -92,7 +93,7 @@ class Engine:
         self.last_pre_tick = -np.ones(n_rows, dtype=np.int64)
         self.pre_trace = np.zeros(n_rows)
         self.post_history_n = np.zeros(net.post_history.shape[0], dtype=np.int64)
-        n_keys = len(net.static_ptr) - 1
+        n_keys = len(net.static_ptr)
         self.fired_ids = np.zeros(n_atoms, dtype=np.int64)
         self.fired_count = np.zeros(n_atoms, dtype=np.int64)
         self.n_fired = np.zeros(n_cores, dtype=np.int64)

@@ -7,8 +7,9 @@ slot is contiguous. A key's static synapses are one run of target words sorted b
 one packet, as the router would deliver it. Plastic synapses keep SpiNNaker's rows, one per
 (key, core, projection), since a row carries its STDP state; they are updated by pair-based
 STDP when a spike arrives (sPyNNaker's deferred scheme). Spikes re-sent by delay-extension
-cores carry their own keys. A group of cores finds its part of a key's synapses by binary
-search, so groups never write the same ring column.
+cores carry their own keys. The builder marks where each key's run enters each group of cores
+(one thread's cores), so a group delivers its part of a spike's synapses without searching
+for it, and groups never write the same ring column.
 """
 
 import math
@@ -64,31 +65,24 @@ def _round_weight(ring, w):
 
 
 @kernel
-def deliver_to_cores(core_first, core_last, tick, spike_ids, spike_counts, core_lo, core_hi,
-                     depth, index_bits, type_bits, static_ptr, static_targets, static_weights,
-                     atom_core, src_row_ptr, row_core, row_start, row_rule, plastic_words, ring,
-                     stdp_rules, plastic_weights, last_pre_tick, pre_trace, post_hist,
-                     post_hist_n, counters, plastic):
-    """Deliver this tick's spikes to the rings of cores [core_first, core_last).
+def deliver_to_cores(group_first, group_last, core_first, core_last, tick, spike_ids,
+                     spike_counts, core_lo, core_hi, depth, index_bits, type_bits, static_ptr,
+                     static_targets, static_weights, atom_core, src_row_ptr, row_core, row_start,
+                     row_rule, plastic_words, ring, stdp_rules, plastic_weights, last_pre_tick,
+                     pre_trace, post_hist, post_hist_n, counters, plastic):
+    """Deliver this tick's spikes to the rings of core groups [group_first, group_last), which
+    are cores [core_first, core_last).
 
     Per target core: counters[c, PACKETS_RECEIVED] += packets, counters[c, SYNAPTIC_EVENTS]
     += synaptic events, counters[c, SATURATIONS] += ring-buffer saturations. `plastic` is
     None when the model has no plastic rows (then STDP is not compiled), else True.
     """
     delay_bits = _log2(ring.shape[0])
-    whole = core_first == 0 and core_last == core_lo.shape[0]
-    first_target = end_target = 0  # a group's targets: its cores' ring columns
-    if not whole:
-        first_target = (2 * core_lo[core_first]) << delay_bits
-        end_target = (2 * core_hi[core_last - 1]) << delay_bits
     for k in range(spike_ids.shape[0]):
         s = spike_ids[k]
         n_spikes = spike_counts[k]
-        first = static_ptr[s]
-        last = static_ptr[s + 1]
-        if not whole:
-            first = _first_at_least(static_targets, first, last, first_target)
-            last = _first_at_least(static_targets, first, last, end_target)
+        first = static_ptr[s, group_first]  # the part of key s's run onto these groups
+        last = static_ptr[s, group_last]
         if first < last:
             for _ in range(n_spikes):  # a source may send several packets in a tick
                 _static_run_into_ring(tick, static_targets[first:last],
@@ -109,20 +103,6 @@ def _log2(n):
     while (1 << bits) < n:
         bits += 1
     return bits
-
-
-@kernel
-def _first_at_least(targets, first, last, target):
-    """The first index in [first, last) whose target word is >= `target` (binary search).
-    Words may be uint64: comparing them as int64 stays exact, where numba's mixed-sign
-    comparison in ``np.searchsorted`` goes through float64."""
-    while first < last:
-        middle = (first + last) // 2
-        if np.int64(targets[middle]) < target:
-            first = middle + 1
-        else:
-            last = middle
-    return first
 
 
 @njit(**KERNEL_OPTIONS, inline="always")

@@ -59,23 +59,23 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
             # into its rings, then updates (a spike takes at least a tick to arrive)
             if parallel:
                 for g in prange(n_groups):
-                    _tick_group(group_ptr[g], group_ptr[g + 1], t, t > t0, cores, neurons,
-                                synapses, plasticity, sources, cs_values[t - t0], cs_column,
-                                recording, spikes, stdp, *core_kinds)
+                    _tick_group(g, g + 1, t, t > t0, cores, neurons, synapses, plasticity,
+                                sources, cs_values[t - t0], cs_column, recording, spikes, stdp,
+                                *core_kinds)
             else:
-                _tick_group(0, group_ptr[n_groups], t, t > t0, cores, neurons, synapses,
-                            plasticity, sources, cs_values[t - t0], cs_column, recording, spikes,
-                            stdp, *core_kinds)
+                _tick_group(0, n_groups, t, t > t0, cores, neurons, synapses, plasticity,
+                            sources, cs_values[t - t0], cs_column, recording, spikes, stdp,
+                            *core_kinds)
             _gather_spikes(t, cores, plasticity, recording, spikes)
             t += 1
         if t > t0:  # the last tick's spikes, so a run ends with every spike delivered
             if parallel:
                 for g in prange(n_groups):
-                    _deliver_group(group_ptr[g], group_ptr[g + 1], t - 1, cores, neurons,
-                                   synapses, plasticity, spikes, stdp)
+                    _deliver_groups(g, g + 1, t - 1, cores, neurons, synapses, plasticity,
+                                    spikes, stdp)
             else:
-                _deliver_group(0, group_ptr[n_groups], t - 1, cores, neurons, synapses,
-                               plasticity, spikes, stdp)
+                _deliver_groups(0, n_groups, t - 1, cores, neurons, synapses, plasticity,
+                                spikes, stdp)
         return t
 
     # threads need no reference counting either: the kernels allocate nothing
@@ -83,16 +83,17 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
 
 
 @kernel
-def _tick_group(core_first, core_last, t, deliver, cores, neurons, synapses, plasticity,
+def _tick_group(group_first, group_last, t, deliver, cores, neurons, synapses, plasticity,
                 sources, cs_row, cs_column, recording, spikes, stdp, curr_exp, cond_exp,
                 curr_alpha, curr_delta, izhikevich, poisson, arrays):
-    """Tick `t` on cores [core_first, core_last): the spikes of tick t - 1 into their rings
-    (if `deliver`), then every core's update (the last arguments: which kinds of core the model
-    has, True or None; see :func:`tick_loop`)."""
+    """Tick `t` on core groups [group_first, group_last): the spikes of tick t - 1 into their
+    rings (if `deliver`), then every core's update (the last arguments: which kinds of core the
+    model has, True or None; see :func:`tick_loop`)."""
     if deliver:
-        _deliver_group(core_first, core_last, t - 1, cores, neurons, synapses, plasticity,
-                       spikes, stdp)
-    for c in range(core_first, core_last):
+        _deliver_groups(group_first, group_last, t - 1, cores, neurons, synapses, plasticity,
+                        spikes, stdp)
+    group_ptr = cores[11]
+    for c in range(group_ptr[group_first], group_ptr[group_last]):
         _update_core(c, t, cores, neurons, sources, cs_row, cs_column, recording, spikes,
                      curr_exp, cond_exp, curr_alpha, curr_delta, izhikevich, poisson, arrays)
 
@@ -166,22 +167,23 @@ def _gather_spikes(t, cores, plasticity, recording, spikes):
 
 
 @kernel
-def _deliver_group(core_first, core_last, t, cores, neurons, synapses, plasticity, spikes,
-                   stdp):
-    """Tick `t`'s spikes (from the history) into the rings of cores [core_first, core_last)
-    (`stdp`: True, or None for a model without plastic synapses)."""
+def _deliver_groups(group_first, group_last, t, cores, neurons, synapses, plasticity, spikes,
+                    stdp):
+    """Tick `t`'s spikes (from the history) into the rings of core groups [group_first,
+    group_last) (`stdp`: True, or None for a model without plastic synapses)."""
     lo, hi, depth = cores[1:4]
-    index_bits, type_bits, counters = cores[5], cores[6], cores[8]
+    index_bits, type_bits, counters, group_ptr = cores[5], cores[6], cores[8], cores[11]
+    core_first, core_last = group_ptr[group_first], group_ptr[group_last]
     ring = neurons[4]
     stdp_rules, plastic_weights, last_pre_tick, pre_trace, post_hist, post_hist_n = plasticity
     hist_ids, hist_count, hist_n = spikes[3], spikes[4], spikes[5]
     h = t % hist_n.shape[0]
     for c in range(core_first, core_last):
         counters[c, PACKETS_BEFORE_TICK] = counters[c, PACKETS_RECEIVED]
-    deliver_to_cores(core_first, core_last, t, hist_ids[h, :hist_n[h]], hist_count[h, :hist_n[h]],
-                     lo, hi, depth, index_bits, type_bits, *synapses, ring, stdp_rules,
-                     plastic_weights, last_pre_tick, pre_trace, post_hist, post_hist_n, counters,
-                     stdp)
+    deliver_to_cores(group_first, group_last, core_first, core_last, t,
+                     hist_ids[h, :hist_n[h]], hist_count[h, :hist_n[h]], lo, hi, depth,
+                     index_bits, type_bits, *synapses, ring, stdp_rules, plastic_weights,
+                     last_pre_tick, pre_trace, post_hist, post_hist_n, counters, stdp)
     for c in range(core_first, core_last):
         received = counters[c, PACKETS_RECEIVED] - counters[c, PACKETS_BEFORE_TICK]
         if received > counters[c, MAX_PACKETS_PER_TICK]:

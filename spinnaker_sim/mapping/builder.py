@@ -146,6 +146,7 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
         de_source_lo[len(core_pop) + i] = c[3]
         de_stages[len(core_pop) + i] = c[4]
     is_neuron = kind < L.N_NEURON_KINDS
+    group_ptr = _core_groups(is_neuron, hi - lo, n_groups)
     index_bits = np.array([bits_for(n) for n in hi - lo], dtype=np.int64)
     type_bits = np.ones(n_cores, dtype=np.int64)
     # one ring for all cores: a row per delay slot, as deep as the deepest core's
@@ -206,7 +207,8 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
     rows = sort_into_rows(syn)
     release_freed_memory()
     plastic = plastic_rows(syn, rows, plastic_projection, n_keys, index_bits, type_bits, depth)
-    static = static_synapses(syn, rows, plastic_projection, n_keys, lo, hi, ring_depth)
+    static = static_synapses(syn, rows, plastic_projection, n_keys, lo, hi, ring_depth,
+                             group_ptr)
     # exact weights (float64 numerics; plastic weights) or the quantised ones, per matrix
     if fixed:  # plastic weights live in the ring buffer's units
         static_weights = syn.weight16[static.order]
@@ -233,8 +235,7 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
         ring=np.zeros((ring_depth, 2 * n_atoms), dtype=np.uint16 if fixed else float),
         atom_core=atom_core.astype(np.int32),
         de_source_lo=de_source_lo, de_stages=de_stages,
-        group_ptr=_core_groups(is_neuron, hi - lo, n_groups),
-        static_ptr=static.key_ptr, static_targets=static.targets, static_weights=static_weights,
+        group_ptr=group_ptr, static_ptr=static.key_group_ptr, static_targets=static.targets, static_weights=static_weights,
         src_row_ptr=plastic.src_row_ptr, row_core=plastic.row_core, row_start=plastic.row_start,
         row_rule=np.array(projection_rule, dtype=np.int32)[plastic.row_projection],
         plastic_words=plastic.words,

@@ -70,9 +70,11 @@ class PlasticRows:
 @dataclass
 class StaticSynapses:
     """The static synapses as the engine keeps them: those of key s are
-    ``key_ptr[s]:key_ptr[s + 1]``, in row order (so sorted by target core)."""
+    ``key_group_ptr[s, 0]:key_group_ptr[s, -1]``, in row order (so sorted by target core), and
+    those onto core group g (``group_ptr[g]:group_ptr[g + 1]``, one thread's cores) are
+    ``key_group_ptr[s, g]:key_group_ptr[s, g + 1]``."""
 
-    key_ptr: np.ndarray
+    key_group_ptr: np.ndarray  # (keys, groups + 1)
     targets: np.ndarray        # uint32 (uint64 for rings too wide): column << delay_bits | delay
     order: np.ndarray          # targets[k] holds input synapse order[k]
 
@@ -113,13 +115,18 @@ def plastic_rows(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n_ke
 
 
 def static_synapses(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n_keys: int,
-                    core_lo: np.ndarray, core_hi: np.ndarray, ring_depth: int) -> StaticSynapses:
-    """The synapses of static projections as target words, in row order per key.
+                    core_lo: np.ndarray, core_hi: np.ndarray, ring_depth: int,
+                    group_ptr: np.ndarray) -> StaticSynapses:
+    """The synapses of static projections as target words, in row order per key, and where
+    each key's run enters each group of cores.
 
     Core c's ring columns are ``2 lo[c] .. 2 hi[c]``: excitatory first, then inhibitory."""
     _, order = rows.of_projections(~plastic_projection)
     # column = 2 lo + type x atoms + index, built in place (5M synapses: every temporary counts)
     core = syn.core[order]
+    core_group = np.repeat(np.arange(len(group_ptr) - 1), np.diff(group_ptr))
+    key_group_ptr = _group_pointers(syn.key, order, core_group, core, n_keys,
+                                    len(group_ptr) - 1)
     column = (2 * core_lo).astype(np.int32)[core]
     column += syn.synapse_type[order] * (core_hi - core_lo).astype(np.int32)[core]
     del core
@@ -130,7 +137,7 @@ def static_synapses(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n
     del column
     targets <<= dtype(delay_bits)
     targets |= (syn.ring_delay[order] & (ring_depth - 1)).astype(dtype)
-    return StaticSynapses(_pointers(syn.key[order], n_keys), targets, order)
+    return StaticSynapses(key_group_ptr, targets, order)
 
 
 def storage_words(rows: Rows, plastic_projection: np.ndarray) -> np.ndarray:
@@ -145,6 +152,28 @@ def _pointers(keys: np.ndarray, n_keys: int) -> np.ndarray:
     ptr = np.zeros(n_keys + 1, dtype=np.int64)
     np.cumsum(np.bincount(keys, minlength=n_keys), out=ptr[1:])
     return ptr
+
+
+def _group_pointers(key: np.ndarray, order: np.ndarray, core_group: np.ndarray,
+                    core: np.ndarray, n_keys: int, n_groups: int) -> np.ndarray:
+    """``ptr[s, g]:ptr[s, g + 1]`` spans key s's entries onto core group g, for entries
+    ``order`` sorted by key then core (`core`: theirs). Counted a chunk at a time: a key x
+    group number per entry would be the build's largest temporary."""
+    counts = np.zeros(n_keys * n_groups, dtype=np.int64)
+    for start in range(0, order.size, _CHUNK):
+        part = slice(start, start + _CHUNK)
+        cell = key[order[part]].astype(np.int64)
+        cell *= n_groups
+        cell += core_group[core[part]]
+        counts += np.bincount(cell, minlength=counts.size)
+    ptr = np.zeros((n_keys, n_groups + 1), dtype=index_dtype(order.size))
+    ends = np.cumsum(counts).reshape(n_keys, n_groups)
+    ptr[:, 1:] = ends
+    ptr[1:, 0] = ends[:-1, -1]
+    return ptr
+
+
+_CHUNK = 1 << 20  # entries per step of _group_pointers
 
 
 def index_dtype(n_synapses: int) -> type:
