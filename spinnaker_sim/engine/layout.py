@@ -31,10 +31,11 @@ V, SYN_E, SYN_I, IZH_U = 0, 1, 2, 3
 ALPHA_EXP_E, ALPHA_EXP_I, ALPHA_Q_E, ALPHA_Q_I = 4, 5, 6, 7
 N_STATE = 8
 
-# columns of the per-core provenance counters
+# columns of the per-core provenance counters, and two of delivery's scratch: the packets
+# received before this tick, and the last packet counted (a packet several rows take counts once)
 PACKETS_RECEIVED, SYNAPTIC_EVENTS, SATURATIONS, SPIKES_SENT, MAX_SPIKES_PER_TICK = 0, 1, 2, 3, 4
-MAX_PACKETS_PER_TICK, PACKETS_BEFORE_TICK = 5, 6
-N_COUNTERS = 7
+MAX_PACKETS_PER_TICK, PACKETS_BEFORE_TICK, LAST_PACKET = 5, 6, 7
+N_COUNTERS = 8
 
 # recordable analog variables, in the order of the recording arrays
 RECORD_V, RECORD_GSYN_EXC, RECORD_GSYN_INH = 0, 1, 2

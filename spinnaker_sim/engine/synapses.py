@@ -19,7 +19,7 @@ from numba import njit, types
 from numba.extending import overload
 
 from .jit import KERNEL_OPTIONS, kernel
-from .layout import PACKETS_RECEIVED, SATURATIONS, SYNAPTIC_EVENTS
+from .layout import LAST_PACKET, PACKETS_RECEIVED, SATURATIONS, SYNAPTIC_EVENTS
 
 RING_MAX = 0xFFFF
 STDP_ADDITIVE = 0
@@ -73,27 +73,29 @@ def deliver_to_cores(group_first, group_last, core_first, core_last, tick, spike
     """Deliver this tick's spikes to the rings of core groups [group_first, group_last), which
     are cores [core_first, core_last).
 
-    Per target core: counters[c, PACKETS_RECEIVED] += packets, counters[c, SYNAPTIC_EVENTS]
-    += synaptic events, counters[c, SATURATIONS] += ring-buffer saturations. `plastic` is
-    None when the model has no plastic rows (then STDP is not compiled), else True.
+    Per target core: counters[c, PACKETS_RECEIVED] += packets (one per spike and core, however
+    many of the core's rows take it), counters[c, SYNAPTIC_EVENTS] += synaptic events,
+    counters[c, SATURATIONS] += ring-buffer saturations. `plastic` is None when the model has
+    no plastic rows (then STDP is not compiled), else True.
     """
     delay_bits = _log2(ring.shape[0])
     for k in range(spike_ids.shape[0]):
         s = spike_ids[k]
         n_spikes = spike_counts[k]
+        packet = tick * (static_ptr.shape[0] + 1) + k + 1  # this spike's number, never 0
         first = static_ptr[s, group_first]  # the part of key s's run onto these groups
         last = static_ptr[s, group_last]
         if first < last:
             for _ in range(n_spikes):  # a source may send several packets in a tick
-                _static_run_into_ring(tick, static_targets[first:last],
+                _static_run_into_ring(tick, packet, static_targets[first:last],
                                       static_weights[first:last], ring, delay_bits, atom_core,
                                       core_hi, counters)
         if plastic is not None:
-            _plastic_rows_into_ring(core_first, core_last, tick, s, n_spikes, core_lo, core_hi,
-                                    depth, index_bits, type_bits, src_row_ptr, row_core,
-                                    row_start, row_rule, plastic_words, ring, stdp_rules,
-                                    plastic_weights, last_pre_tick, pre_trace, post_hist,
-                                    post_hist_n, counters)
+            _plastic_rows_into_ring(core_first, core_last, tick, packet, s, n_spikes, core_lo,
+                                    core_hi, depth, index_bits, type_bits, src_row_ptr,
+                                    row_core, row_start, row_rule, plastic_words, ring,
+                                    stdp_rules, plastic_weights, last_pre_tick, pre_trace,
+                                    post_hist, post_hist_n, counters)
 
 
 @kernel
@@ -106,10 +108,11 @@ def _log2(n):
 
 
 @njit(**KERNEL_OPTIONS, inline="always")
-def _static_run_into_ring(tick, targets, weights, ring, delay_bits, atom_core, core_hi,
+def _static_run_into_ring(tick, packet, targets, weights, ring, delay_bits, atom_core, core_hi,
                           counters):
     """One packet's static synapses (a key's run, `targets`/`weights` its slices) into the
-    ring at their delays; each core the run reaches counts one packet received."""
+    ring at their delays; each core the run reaches counts one packet received, and notes
+    `packet` as counted."""
     slot_mask = ring.shape[0] - 1
     core = -1
     core_end = 0
@@ -124,6 +127,7 @@ def _static_run_into_ring(tick, targets, weights, ring, delay_bits, atom_core, c
             core_end = 2 * core_hi[core]
             core_first = w
             counters[core, PACKETS_RECEIVED] += 1
+            counters[core, LAST_PACKET] = packet
         # the delay sits in the low bits, below the column: adding the tick leaves the column
         if add_to_ring(ring, (tick + word) & slot_mask, column, weights[w]):
             counters[core, SATURATIONS] += 1
@@ -132,12 +136,13 @@ def _static_run_into_ring(tick, targets, weights, ring, delay_bits, atom_core, c
 
 
 @kernel
-def _plastic_rows_into_ring(core_first, core_last, tick, s, n_spikes, core_lo, core_hi, depth,
-                            index_bits, type_bits, src_row_ptr, row_core, row_start, row_rule,
-                            plastic_words, ring, stdp_rules, plastic_weights, last_pre_tick,
-                            pre_trace, post_hist, post_hist_n, counters):
+def _plastic_rows_into_ring(core_first, core_last, tick, packet, s, n_spikes, core_lo, core_hi,
+                            depth, index_bits, type_bits, src_row_ptr, row_core, row_start,
+                            row_rule, plastic_words, ring, stdp_rules, plastic_weights,
+                            last_pre_tick, pre_trace, post_hist, post_hist_n, counters):
     """Key `s`'s plastic rows onto cores [core_first, core_last): STDP, then the row's
-    synapses into the ring, once per packet."""
+    synapses into the ring, once per packet. A core counts the spike's `n_spikes` packets
+    unless its static synapses or an earlier row already did."""
     first = src_row_ptr[s]
     last = src_row_ptr[s + 1]
     r = first
@@ -155,7 +160,9 @@ def _plastic_rows_into_ring(core_first, core_last, tick, s, n_spikes, core_lo, c
             saturated += _plastic_row_into_ring(
                 tick, plastic_words[start:end], plastic_weights[start:end], ring,
                 2 * core_lo[c], core_hi[c] - core_lo[c], depth[c], index_bits[c], type_bits[c])
-        counters[c, PACKETS_RECEIVED] += n_spikes
+        if counters[c, LAST_PACKET] != packet:
+            counters[c, PACKETS_RECEIVED] += n_spikes
+            counters[c, LAST_PACKET] = packet
         counters[c, SYNAPTIC_EVENTS] += n_spikes * (end - start)
         counters[c, SATURATIONS] += saturated
         r += 1

@@ -116,8 +116,8 @@ def _update_core(c, t, cores, neurons, sources, cs_row, cs_column, recording, sp
             row = t // rec_interval[c] - rec_first_row[c]
         n_fired[c] = update_neuron_core(
             k, lo[c], hi[c], params, state, refrac, refrac_ticks, ring[t & (ring.shape[0] - 1)],
-            synaptic_input, shift[c, 0], shift[c, 1], cs_row, cs_column, rec_columns, row, rec_out, fired_ids,
-            curr_exp, cond_exp, curr_alpha, curr_delta, izhikevich)
+            synaptic_input, shift[c, 0], shift[c, 1], cs_row, cs_column, rec_columns, row, rec_out,
+            fired_ids, curr_exp, cond_exp, curr_alpha, curr_delta, izhikevich)
     elif poisson is not None and k == SPIKE_SOURCE_POISSON:
         n_fired[c] = poisson_core(lo[c], hi[c], t, seeds[c], rate_per_tick, exp_minus_rate,
                                   start_tick, end_tick, ticks_to_next, fired_ids, fired_count)

@@ -110,6 +110,30 @@ def test_a_spike_is_one_packet_per_core_whatever_the_projections():
     sim.end()
 
 
+def test_a_spike_is_one_packet_per_core_with_plastic_rows_too():
+    """A core whose static and plastic rows (two plastic projections) all take a spike still
+    receives one packet; every synapse is an event."""
+    sim.setup(timestep=1.0, report_folder=None)
+    sim.set_number_of_neurons_per_core(sim.IF_curr_exp, 256)  # the cap outlives setup()
+    src = sim.Population(10, sim.SpikeSourceArray(spike_times=[[1.0, 2.0, 3.0]] * 10),
+                         label="src")
+    dst = sim.Population(5, sim.IF_curr_exp(), label="dst")  # one core
+    sim.Projection(src, dst, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.1))
+    for _ in range(2):
+        stdp = sim.STDPMechanism(
+            timing_dependence=sim.SpikePairRule(tau_plus=20.0, tau_minus=20.0, A_plus=0.01,
+                                                A_minus=0.01),
+            weight_dependence=sim.AdditiveWeightDependence(w_min=0.0, w_max=0.5),
+            weight=0.1, delay=1.0)
+        sim.Projection(src, dst, sim.AllToAllConnector(), stdp)
+    sim.run(10.0)
+    rows = {row["label"]: row
+            for row in sim.mapping_report().as_dict()["provenance"]["populations"]}
+    assert rows["dst"]["packets_received"] == 30
+    assert simulator.state.synaptic_events() == 30 * 5 * 3
+    sim.end()
+
+
 def test_model_too_big_for_one_board():
     sim.setup(timestep=1.0, machine="spinn5", report_folder=None)
     sim.Population(48 * 17 * 256 + 1, sim.IF_curr_exp(), label="huge")
