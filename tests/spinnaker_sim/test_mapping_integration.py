@@ -134,6 +134,35 @@ def test_a_spike_is_one_packet_per_core_with_plastic_rows_too():
     sim.end()
 
 
+def test_each_keys_synapses_are_split_where_they_enter_each_group_of_cores():
+    """A thread delivers the part of a spike's synapses onto its group of cores: the builder's
+    pointers must cut each key's run exactly at the groups' boundaries."""
+    sim.setup(timestep=1.0, report_folder=None)
+    sim.set_number_of_neurons_per_core(sim.IF_curr_exp, 10)
+    src = sim.Population(30, sim.SpikeSourcePoisson(rate=10.0))
+    dst = sim.Population(100, sim.IF_curr_exp())  # ten cores
+    feed = sim.Projection(src, dst, sim.FixedProbabilityConnector(0.3, rng=sim.NumpyRNG(seed=1)),
+                          sim.StaticSynapse(weight=0.1, delay=2.0))
+    recurrent = sim.Projection(dst, dst,
+                               sim.FixedProbabilityConnector(0.1, rng=sim.NumpyRNG(seed=2)),
+                               sim.StaticSynapse(weight=-0.1, delay=1.0),
+                               receptor_type="inhibitory")
+    sim.run(1.0)
+    net = simulator.state.engine.net
+    groups, ptr = net.group_ptr, net.static_ptr
+    assert len(groups) - 1 > 1 and ptr.shape == (130, len(groups))
+    delay_bits = int(np.log2(net.ring.shape[0]))
+    target_core = net.atom_core[(net.static_targets.astype(np.int64) >> delay_bits) >> 1]
+    # every synapse is in exactly one key's run
+    assert ptr[0, 0] == 0 and ptr[-1, -1] == len(net.static_targets) == len(feed) + len(recurrent)
+    assert np.all(np.diff(ptr, axis=1) >= 0) and np.array_equal(ptr[1:, 0], ptr[:-1, -1])
+    for key in range(ptr.shape[0]):
+        for g in range(len(groups) - 1):
+            cores = target_core[ptr[key, g]:ptr[key, g + 1]]
+            assert np.all((groups[g] <= cores) & (cores < groups[g + 1]))
+    sim.end()
+
+
 def test_model_too_big_for_one_board():
     sim.setup(timestep=1.0, machine="spinn5", report_folder=None)
     sim.Population(48 * 17 * 256 + 1, sim.IF_curr_exp(), label="huge")
