@@ -184,7 +184,7 @@ def synapse_memory() -> dict:
     net = state.engine.net
     engine_bytes = sum(getattr(net, name).nbytes for name in
                        ("static_ptr", "static_targets", "static_weights", "plastic_words",
-                        "plastic_weights", "src_row_ptr", "row_core", "row_start", "row_rule"))
+                        "plastic_weights", "plastic_ptr", "row_core", "row_start", "row_rule"))
     frontend_bytes = sum(_stored_bytes(prj._pre) + _stored_bytes(prj._post)
                          + sum(_stored_bytes(v) for v in prj._values.values())
                          for prj in state.projections)

@@ -47,8 +47,9 @@ class NetworkArrays:
     static_ptr: np.ndarray
     static_targets: np.ndarray        # uint32/64 ring column << delay bits | delay
     static_weights: np.ndarray        # uint16 (fixed) or float64
-    # plastic rows of key s: src_row_ptr[s]:src_row_ptr[s + 1], sorted by core
-    src_row_ptr: np.ndarray
+    # plastic rows of key s: plastic_ptr[s, 0]:plastic_ptr[s, -1], sorted by core; those onto
+    # core group g: plastic_ptr[s, g]:plastic_ptr[s, g + 1] (no rows: an empty table)
+    plastic_ptr: np.ndarray
     row_core: np.ndarray
     row_start: np.ndarray
     row_rule: np.ndarray              # STDP rule of each row
@@ -184,7 +185,7 @@ class Engine:
         neurons = (net.params, net.state, self.refrac, net.refrac_ticks, net.ring,
                    self.synaptic_input)
         synapses = (net.static_ptr, net.static_targets, net.static_weights, net.atom_core,
-                    net.src_row_ptr, net.row_core, net.row_start, net.row_rule,
+                    net.plastic_ptr, net.row_core, net.row_start, net.row_rule,
                     net.plastic_words)
         plasticity = (net.stdp_rules, net.plastic_weights, self.last_pre_tick, self.pre_trace,
                       net.post_history, self.post_history_n)

@@ -7,9 +7,9 @@ slot is contiguous. A key's static synapses are one run of target words sorted b
 one packet, as the router would deliver it. Plastic synapses keep SpiNNaker's rows, one per
 (key, core, projection), since a row carries its STDP state; they are updated by pair-based
 STDP when a spike arrives (sPyNNaker's deferred scheme). Spikes re-sent by delay-extension
-cores carry their own keys. The builder marks where each key's run enters each group of cores
-(one thread's cores), so a group delivers its part of a spike's synapses without searching
-for it, and groups never write the same ring column.
+cores carry their own keys. The builder marks where each key's static run and plastic rows
+enter each group of cores (one thread's cores), so a group delivers its part of a spike's
+synapses without searching for it, and groups never write the same ring column.
 """
 
 import math
@@ -65,13 +65,12 @@ def _round_weight(ring, w):
 
 
 @kernel
-def deliver_to_cores(group_first, group_last, core_first, core_last, tick, spike_ids,
-                     spike_counts, core_lo, core_hi, depth, index_bits, type_bits, static_ptr,
-                     static_targets, static_weights, atom_core, src_row_ptr, row_core, row_start,
-                     row_rule, plastic_words, ring, stdp_rules, plastic_weights, last_pre_tick,
-                     pre_trace, post_hist, post_hist_n, counters, plastic):
-    """Deliver this tick's spikes to the rings of core groups [group_first, group_last), which
-    are cores [core_first, core_last).
+def deliver_to_cores(group_first, group_last, tick, spike_ids, spike_counts, core_lo, core_hi,
+                     depth, index_bits, type_bits, static_ptr, static_targets, static_weights,
+                     atom_core, plastic_ptr, row_core, row_start, row_rule, plastic_words, ring,
+                     stdp_rules, plastic_weights, last_pre_tick, pre_trace, post_hist,
+                     post_hist_n, counters, plastic):
+    """Deliver this tick's spikes to the rings of core groups [group_first, group_last).
 
     Per target core: counters[c, PACKETS_RECEIVED] += packets (one per spike and core, however
     many of the core's rows take it), counters[c, SYNAPTIC_EVENTS] += synaptic events,
@@ -91,11 +90,11 @@ def deliver_to_cores(group_first, group_last, core_first, core_last, tick, spike
                                       static_weights[first:last], ring, delay_bits, atom_core,
                                       core_hi, counters)
         if plastic is not None:
-            _plastic_rows_into_ring(core_first, core_last, tick, packet, s, n_spikes, core_lo,
-                                    core_hi, depth, index_bits, type_bits, src_row_ptr,
-                                    row_core, row_start, row_rule, plastic_words, ring,
-                                    stdp_rules, plastic_weights, last_pre_tick, pre_trace,
-                                    post_hist, post_hist_n, counters)
+            _plastic_rows_into_ring(tick, packet, n_spikes, plastic_ptr[s, group_first],
+                                    plastic_ptr[s, group_last], core_lo, core_hi, depth,
+                                    index_bits, type_bits, row_core, row_start, row_rule,
+                                    plastic_words, ring, stdp_rules, plastic_weights,
+                                    last_pre_tick, pre_trace, post_hist, post_hist_n, counters)
 
 
 @kernel
@@ -136,19 +135,14 @@ def _static_run_into_ring(tick, packet, targets, weights, ring, delay_bits, atom
 
 
 @kernel
-def _plastic_rows_into_ring(core_first, core_last, tick, packet, s, n_spikes, core_lo, core_hi,
-                            depth, index_bits, type_bits, src_row_ptr, row_core, row_start,
-                            row_rule, plastic_words, ring, stdp_rules, plastic_weights,
-                            last_pre_tick, pre_trace, post_hist, post_hist_n, counters):
-    """Key `s`'s plastic rows onto cores [core_first, core_last): STDP, then the row's
-    synapses into the ring, once per packet. A core counts the spike's `n_spikes` packets
-    unless its static synapses or an earlier row already did."""
-    first = src_row_ptr[s]
-    last = src_row_ptr[s + 1]
-    r = first
-    if core_first > 0 and first < last:
-        r += np.searchsorted(row_core[first:last], core_first)
-    while r < last and row_core[r] < core_last:
+def _plastic_rows_into_ring(tick, packet, n_spikes, first_row, end_row, core_lo, core_hi, depth,
+                            index_bits, type_bits, row_core, row_start, row_rule,
+                            plastic_words, ring, stdp_rules, plastic_weights, last_pre_tick,
+                            pre_trace, post_hist, post_hist_n, counters):
+    """Plastic rows [first_row, end_row) (a key's rows onto some cores) take `n_spikes` packets
+    of a spike: STDP, then the row's synapses into the ring, once per packet. A core counts the
+    packets unless its static synapses or an earlier row already did."""
+    for r in range(first_row, end_row):
         c = row_core[r]
         start = row_start[r]
         end = row_start[r + 1]
@@ -165,7 +159,6 @@ def _plastic_rows_into_ring(core_first, core_last, tick, packet, s, n_spikes, co
             counters[c, LAST_PACKET] = packet
         counters[c, SYNAPTIC_EVENTS] += n_spikes * (end - start)
         counters[c, SATURATIONS] += saturated
-        r += 1
 
 
 @njit(**KERNEL_OPTIONS, inline="always")

@@ -180,10 +180,10 @@ def _deliver_groups(group_first, group_last, t, cores, neurons, synapses, plasti
     h = t % hist_n.shape[0]
     for c in range(core_first, core_last):
         counters[c, PACKETS_BEFORE_TICK] = counters[c, PACKETS_RECEIVED]
-    deliver_to_cores(group_first, group_last, core_first, core_last, t,
-                     hist_ids[h, :hist_n[h]], hist_count[h, :hist_n[h]], lo, hi, depth,
-                     index_bits, type_bits, *synapses, ring, stdp_rules, plastic_weights,
-                     last_pre_tick, pre_trace, post_hist, post_hist_n, counters, stdp)
+    deliver_to_cores(group_first, group_last, t, hist_ids[h, :hist_n[h]],
+                     hist_count[h, :hist_n[h]], lo, hi, depth, index_bits, type_bits, *synapses,
+                     ring, stdp_rules, plastic_weights, last_pre_tick, pre_trace, post_hist,
+                     post_hist_n, counters, stdp)
     for c in range(core_first, core_last):
         received = counters[c, PACKETS_RECEIVED] - counters[c, PACKETS_BEFORE_TICK]
         if received > counters[c, MAX_PACKETS_PER_TICK]:

@@ -206,7 +206,8 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
     plastic_projection = np.array([prj.stdp is not None for prj in projs], dtype=bool)
     rows = sort_into_rows(syn)
     release_freed_memory()
-    plastic = plastic_rows(syn, rows, plastic_projection, n_keys, index_bits, type_bits, depth)
+    plastic = plastic_rows(syn, rows, plastic_projection, n_keys, index_bits, type_bits, depth,
+                           group_ptr)
     static = static_synapses(syn, rows, plastic_projection, n_keys, lo, hi, ring_depth,
                              group_ptr)
     # exact weights (float64 numerics; plastic weights) or the quantised ones, per matrix
@@ -237,7 +238,8 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
         de_source_lo=de_source_lo, de_stages=de_stages,
         group_ptr=group_ptr, static_ptr=static.key_group_ptr, static_targets=static.targets,
         static_weights=static_weights,
-        src_row_ptr=plastic.src_row_ptr, row_core=plastic.row_core, row_start=plastic.row_start,
+        plastic_ptr=plastic.key_group_ptr, row_core=plastic.row_core,
+        row_start=plastic.row_start,
         row_rule=np.array(projection_rule, dtype=np.int32)[plastic.row_projection],
         plastic_words=plastic.words,
         stdp_rules=np.array(rules, dtype=float).reshape(-1, N_STDP_PARAMS) if rules

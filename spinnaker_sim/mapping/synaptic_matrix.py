@@ -18,6 +18,8 @@ import numpy as np
 
 from .synaptic_rows import plastic_row_words, static_row_words
 
+_CHUNK = 1 << 20  # entries per step of _group_pointers
+
 
 @dataclass
 class Synapses:
@@ -57,9 +59,11 @@ class Rows:
 @dataclass
 class PlasticRows:
     """The plastic rows as the engine keeps them: those of key s are
-    ``src_row_ptr[s]:src_row_ptr[s + 1]``, sorted by target core."""
+    ``key_group_ptr[s, 0]:key_group_ptr[s, -1]``, sorted by target core, and those onto core
+    group g are ``key_group_ptr[s, g]:key_group_ptr[s, g + 1]`` (an empty table when there are
+    no plastic rows: the engine then compiles no STDP and never reads it)."""
 
-    src_row_ptr: np.ndarray
+    key_group_ptr: np.ndarray  # (keys, groups + 1)
     row_core: np.ndarray       # int32
     row_start: np.ndarray      # int32 (int64 past 2**31 synapses)
     row_projection: np.ndarray  # int32
@@ -96,9 +100,10 @@ def sort_into_rows(syn: Synapses) -> Rows:
 
 
 def plastic_rows(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n_keys: int,
-                 index_bits: np.ndarray, type_bits: np.ndarray,
-                 core_depth: np.ndarray) -> PlasticRows:
-    """The rows of plastic projections, packed as SpiNNaker words."""
+                 index_bits: np.ndarray, type_bits: np.ndarray, core_depth: np.ndarray,
+                 group_ptr: np.ndarray) -> PlasticRows:
+    """The rows of plastic projections, packed as SpiNNaker words, and where each key's rows
+    enter each group of cores."""
     chosen, order = rows.of_projections(plastic_projection)
     core = syn.core[order]
     i_bits = index_bits[core].astype(np.uint32)
@@ -110,8 +115,12 @@ def plastic_rows(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n_ke
              | syn.index[order].astype(np.uint32))
     row_start = np.zeros(np.count_nonzero(chosen) + 1, dtype=index_dtype(order.size))
     np.cumsum(rows.lengths()[chosen], out=row_start[1:])
-    return PlasticRows(_pointers(rows.key[chosen], n_keys), rows.core[chosen], row_start,
-                       rows.projection[chosen], words, order)
+    row_core = rows.core[chosen]
+    key_group_ptr = (_group_pointers(rows.key, np.flatnonzero(chosen), row_core, group_ptr,
+                                     n_keys) if row_core.size
+                     else np.zeros((0, len(group_ptr)), dtype=np.int32))
+    return PlasticRows(key_group_ptr, row_core, row_start, rows.projection[chosen], words,
+                       order)
 
 
 def static_synapses(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n_keys: int,
@@ -124,9 +133,7 @@ def static_synapses(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n
     _, order = rows.of_projections(~plastic_projection)
     # column = 2 lo + type x atoms + index, built in place (5M synapses: every temporary counts)
     core = syn.core[order]
-    core_group = np.repeat(np.arange(len(group_ptr) - 1), np.diff(group_ptr))
-    key_group_ptr = _group_pointers(syn.key, order, core_group, core, n_keys,
-                                    len(group_ptr) - 1)
+    key_group_ptr = _group_pointers(syn.key, order, core, group_ptr, n_keys)
     column = (2 * core_lo).astype(np.int32)[core]
     column += syn.synapse_type[order] * (core_hi - core_lo).astype(np.int32)[core]
     del core
@@ -147,33 +154,26 @@ def storage_words(rows: Rows, plastic_projection: np.ndarray) -> np.ndarray:
                     static_row_words(lengths))
 
 
-def _pointers(keys: np.ndarray, n_keys: int) -> np.ndarray:
-    """``ptr[s]:ptr[s + 1]`` spans the entries of key s, for entries sorted by key."""
-    ptr = np.zeros(n_keys + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys, minlength=n_keys), out=ptr[1:])
-    return ptr
-
-
-def _group_pointers(key: np.ndarray, order: np.ndarray, core_group: np.ndarray,
-                    core: np.ndarray, n_keys: int, n_groups: int) -> np.ndarray:
-    """``ptr[s, g]:ptr[s, g + 1]`` spans key s's entries onto core group g, for entries
-    ``order`` sorted by key then core (`core`: theirs). Counted a chunk at a time: a key x
-    group number per entry would be the build's largest temporary."""
+def _group_pointers(key: np.ndarray, entries: np.ndarray, core: np.ndarray,
+                    group_ptr: np.ndarray, n_keys: int) -> np.ndarray:
+    """``ptr[s, g]:ptr[s, g + 1]`` spans key s's entries onto core group g (cores
+    ``group_ptr[g]:group_ptr[g + 1]``), for entries sorted by key then core: entry k has key
+    ``key[entries[k]]`` and target core ``core[k]``. Counted a chunk at a time: a key x group
+    number per entry would be the build's largest temporary."""
+    n_groups = len(group_ptr) - 1
+    core_group = np.repeat(np.arange(n_groups), np.diff(group_ptr))
     counts = np.zeros(n_keys * n_groups, dtype=np.int64)
-    for start in range(0, order.size, _CHUNK):
+    for start in range(0, entries.size, _CHUNK):
         part = slice(start, start + _CHUNK)
-        cell = key[order[part]].astype(np.int64)
+        cell = key[entries[part]].astype(np.int64)
         cell *= n_groups
         cell += core_group[core[part]]
         counts += np.bincount(cell, minlength=counts.size)
-    ptr = np.zeros((n_keys, n_groups + 1), dtype=index_dtype(order.size))
+    ptr = np.zeros((n_keys, n_groups + 1), dtype=index_dtype(entries.size))
     ends = np.cumsum(counts).reshape(n_keys, n_groups)
     ptr[:, 1:] = ends
     ptr[1:, 0] = ends[:-1, -1]
     return ptr
-
-
-_CHUNK = 1 << 20  # entries per step of _group_pointers
 
 
 def index_dtype(n_synapses: int) -> type:

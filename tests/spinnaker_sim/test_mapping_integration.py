@@ -136,7 +136,8 @@ def test_a_spike_is_one_packet_per_core_with_plastic_rows_too():
 
 def test_each_keys_synapses_are_split_where_they_enter_each_group_of_cores():
     """A thread delivers the part of a spike's synapses onto its group of cores: the builder's
-    pointers must cut each key's run exactly at the groups' boundaries."""
+    pointers must cut each key's static run and plastic rows exactly at the groups'
+    boundaries."""
     sim.setup(timestep=1.0, report_folder=None)
     sim.set_number_of_neurons_per_core(sim.IF_curr_exp, 10)
     src = sim.Population(30, sim.SpikeSourcePoisson(rate=10.0))
@@ -147,19 +148,28 @@ def test_each_keys_synapses_are_split_where_they_enter_each_group_of_cores():
                                sim.FixedProbabilityConnector(0.1, rng=sim.NumpyRNG(seed=2)),
                                sim.StaticSynapse(weight=-0.1, delay=1.0),
                                receptor_type="inhibitory")
+    stdp = sim.STDPMechanism(
+        timing_dependence=sim.SpikePairRule(tau_plus=20.0, tau_minus=20.0, A_plus=0.01,
+                                            A_minus=0.01),
+        weight_dependence=sim.AdditiveWeightDependence(w_min=0.0, w_max=0.5),
+        weight=0.1, delay=1.0)
+    sim.Projection(src, dst, sim.FixedProbabilityConnector(0.2, rng=sim.NumpyRNG(seed=3)), stdp)
     sim.run(1.0)
     net = simulator.state.engine.net
     groups, ptr = net.group_ptr, net.static_ptr
     assert len(groups) - 1 > 1 and ptr.shape == (130, len(groups))
     delay_bits = int(np.log2(net.ring.shape[0]))
     target_core = net.atom_core[(net.static_targets.astype(np.int64) >> delay_bits) >> 1]
-    # every synapse is in exactly one key's run
+    # every synapse is in exactly one key's run, every plastic row in one key's rows
     assert ptr[0, 0] == 0 and ptr[-1, -1] == len(net.static_targets) == len(feed) + len(recurrent)
-    assert np.all(np.diff(ptr, axis=1) >= 0) and np.array_equal(ptr[1:, 0], ptr[:-1, -1])
-    for key in range(ptr.shape[0]):
-        for g in range(len(groups) - 1):
-            cores = target_core[ptr[key, g]:ptr[key, g + 1]]
-            assert np.all((groups[g] <= cores) & (cores < groups[g + 1]))
+    rows = net.plastic_ptr
+    assert rows.shape == ptr.shape and rows[0, 0] == 0 and rows[-1, -1] == len(net.row_core) > 0
+    for table, core_of in ((ptr, target_core), (rows, net.row_core)):
+        assert np.all(np.diff(table, axis=1) >= 0) and np.array_equal(table[1:, 0], table[:-1, -1])
+        for key in range(table.shape[0]):
+            for g in range(len(groups) - 1):
+                cores = core_of[table[key, g]:table[key, g + 1]]
+                assert np.all((groups[g] <= cores) & (cores < groups[g + 1]))
     sim.end()
 
 
