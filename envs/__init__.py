@@ -5,9 +5,10 @@
 is made the same way.
 """
 
+from typing import Any
+
 from gymnasium.envs.registration import register, registry
 
-from envs.braitenberg_rover import BraitenbergRoverEnv
 from envs.vision import RedDetection, detect_red, red_fraction_left_right, red_mask, rgb_to_hsv
 
 EPISODE_STEPS = 1500  # 30 s of simulated time at the NRP's 20 ms step
@@ -29,6 +30,16 @@ for _env_id, _kwargs in _REGISTRATIONS.items():
         )
 
 ENV_IDS = tuple(_REGISTRATIONS)
+
+
+def __getattr__(name: str) -> Any:
+    """``envs.BraitenbergRoverEnv``, imported on first use: its ray caster is compiled with
+    numba, which a process that only runs TFs (``detect_red``) need not load."""
+    if name == "BraitenbergRoverEnv":
+        from envs.braitenberg_rover import BraitenbergRoverEnv
+
+        return BraitenbergRoverEnv
+    raise AttributeError(f"module 'envs' has no attribute {name!r}")
 
 __all__ = [
     "ENV_IDS",

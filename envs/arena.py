@@ -47,6 +47,10 @@ class Arena:
             [RED] + [DISTRACTOR_COLOURS[i % len(DISTRACTOR_COLOURS)] for i in range(n_distractors)]
         )
         self.wall_height = float(wall_height)
+        # what the retina shades with: heights of the cylinders then the wall, and colours of
+        # the cylinders, the two wall faces, the floor and the sky
+        self.object_heights = np.append(self.heights, self.wall_height)
+        self.palette = np.vstack([self.colours, WALL_COLOURS, FLOOR_COLOUR, SKY_COLOUR])
 
     @property
     def n_distractors(self) -> int:

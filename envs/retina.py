@@ -12,7 +12,8 @@ import math
 
 import numpy as np
 
-from envs.arena import FLOOR_COLOUR, SKY_COLOUR, WALL_COLOURS, Arena
+from envs.arena import Arena
+from envs.raycast import cast_rays, shade_pixels
 
 
 class Retina:
@@ -50,7 +51,8 @@ class Retina:
         self._slopes = image_y[:, None] / self._column_norm[None, :]
         # where each pixel's ray meets the floor (inf for rays at or above the horizon)
         descent = np.maximum(-self._slopes, 0.0)
-        self._floor_distance = _divide_or_inf(np.full_like(descent, self.mount_height), descent)
+        self._floor_distance = np.divide(self.mount_height, descent, where=descent != 0,
+                                         out=np.full_like(descent, np.inf))
 
     def depth(self, x: float, y: float, heading: float, arena: Arena) -> np.ndarray:
         """Ground-plane distance (m) to the nearest wall or cylinder along each column's ray."""
@@ -69,21 +71,10 @@ class Retina:
     def render(self, x: float, y: float, heading: float, arena: Arena) -> np.ndarray:
         """The noise-free image (float64, ``self.shape``) seen from pose (x, y, heading)."""
         distances, wall_face = self._cast(x, y, heading, arena)
-        n_cylinders = len(arena.centres)
-        hit = np.isfinite(distances)
-        heights = np.append(arena.heights, arena.wall_height)
-        # elevation of each (row, column) ray where it meets each object: (rows, cols, objects)
-        elevation = self.mount_height + np.where(hit, distances, 0.0) * self._slopes[:, :, None]
-        visible = hit & (elevation >= 0.0) & (elevation <= heights)
-        visible_distance = np.where(visible, distances, np.inf)
-        nearest = visible_distance.argmin(axis=2)
-        nearest_distance = visible_distance.min(axis=2)
-        # palette: cylinders, the two wall faces, floor, sky
-        palette = np.vstack([arena.colours, WALL_COLOURS, FLOOR_COLOUR, SKY_COLOUR])
-        index = np.where(nearest < n_cylinders, nearest, n_cylinders + wall_face)
-        index[self._floor_distance < nearest_distance] = n_cylinders + 2
-        index[np.isinf(nearest_distance) & np.isinf(self._floor_distance)] = n_cylinders + 3
-        return palette[index].reshape(self.shape)
+        image = np.empty((*self._slopes.shape, 3))
+        shade_pixels(distances, wall_face, self._slopes, self._floor_distance, self.mount_height,
+                     arena.object_heights, arena.palette, image)
+        return image.reshape(self.shape)
 
     def _cast(
         self, x: float, y: float, heading: float, arena: Arena
@@ -91,23 +82,6 @@ class Retina:
         """Per column: distances to each cylinder then the wall (inf where missed), and which
         wall face the ray meets (0: east/west, 1: north/south)."""
         angles = heading + self.column_angles
-        dx, dy = np.cos(angles), np.sin(angles)
-        # cylinders: solve |o + t d - c| = r for the first t > 0 (the camera is never inside one)
-        offset = arena.centres - (x, y)
-        along = dx[:, None] * offset[:, 0] + dy[:, None] * offset[:, 1]
-        discriminant = along**2 - ((offset**2).sum(axis=1) - arena.radii**2)
-        in_front = (discriminant >= 0.0) & (along > 0.0)
-        cylinders = np.where(in_front, along - np.sqrt(np.abs(discriminant)), np.inf)
-        # walls: leave the box [-hx, hx] x [-hy, hy] from the inside
-        hx, hy = arena.half_extent
-        to_x = _divide_or_inf(np.where(dx > 0, hx, -hx) - x, dx)
-        to_y = _divide_or_inf(np.where(dy > 0, hy, -hy) - y, dy)
-        wall = np.minimum(to_x, to_y)
-        return np.concatenate([cylinders, wall[:, None]], axis=1), (to_x > to_y).astype(int)
+        return cast_rays(float(x), float(y), np.cos(angles), np.sin(angles), arena.centres,
+                         arena.radii, arena.half_extent)
 
-
-def _divide_or_inf(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """Elementwise ``numerator / denominator``, inf where the denominator is zero."""
-    return np.divide(
-        numerator, denominator, out=np.full_like(numerator, np.inf), where=denominator != 0
-    )

@@ -41,18 +41,9 @@ def as_unit_rgb(image: np.ndarray) -> np.ndarray:
 def rgb_to_hsv(image: np.ndarray) -> np.ndarray:
     """Convert RGB to HSV: hue in degrees [0, 360), saturation and value in [0, 1]."""
     rgb = as_unit_rgb(image)
-    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-    value = rgb.max(axis=-1)
-    chroma = value - rgb.min(axis=-1)
-    safe_chroma = np.where(chroma > 0, chroma, 1.0)
-    hue = np.select(
-        [value == r, value == g],
-        [(g - b) / safe_chroma, (b - r) / safe_chroma + 2.0],
-        (r - g) / safe_chroma + 4.0,
-    )
-    hue = np.where(chroma > 0, (hue * 60.0) % 360.0, 0.0)
-    saturation = np.where(value > 0, chroma / np.where(value > 0, value, 1.0), 0.0)
-    return np.stack([hue, saturation, value], axis=-1)
+    hsv = np.empty(rgb.shape)
+    hsv[..., 0], hsv[..., 1], hsv[..., 2] = _hsv(rgb)
+    return hsv
 
 
 def red_mask(
@@ -62,13 +53,28 @@ def red_mask(
     min_value: float = RED_MIN_VALUE,
 ) -> np.ndarray:
     """Boolean mask (the image's shape without the RGB axis) of the pixels that look red."""
-    hsv = rgb_to_hsv(image)
-    hue_distance = np.minimum(hsv[..., 0], 360.0 - hsv[..., 0])
-    return (
-        (hue_distance <= hue_tolerance)
-        & (hsv[..., 1] >= min_saturation)
-        & (hsv[..., 2] >= min_value)
-    )
+    hue, saturation, value = _hsv(as_unit_rgb(image))
+    red = np.minimum(hue, 360.0 - hue) <= hue_tolerance
+    red &= saturation >= min_saturation
+    red &= value >= min_value
+    return red
+
+
+def _hsv(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hue, saturation and value planes of float RGB pixels (TFs call this every step on small
+    images, where each numpy call's overhead counts: one ``where`` chain, no ``select``)."""
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    value = rgb.max(axis=-1)
+    chroma = value - rgb.min(axis=-1)
+    grey = chroma == 0
+    safe_chroma = np.where(grey, 1.0, chroma)
+    hue = np.where(value == r, (g - b) / safe_chroma,
+                   np.where(value == g, (b - r) / safe_chroma + 2.0, (r - g) / safe_chroma + 4.0))
+    hue *= 60.0
+    hue %= 360.0
+    hue[grey] = 0.0
+    saturation = np.divide(chroma, value, out=np.zeros_like(value), where=value > 0)
+    return hue, saturation, value
 
 
 def red_fraction_left_right(image: np.ndarray) -> tuple[float, float]:
@@ -84,7 +90,7 @@ def detect_red(image: np.ndarray) -> RedDetection:
     whole image that is not red (``go_on``, which drives the template brain's search)."""
     mask = red_mask(image)
     left, right = _half_fractions(mask)
-    return RedDetection(left, right, float(1.0 - mask.mean()))
+    return RedDetection(left, right, 1.0 - np.count_nonzero(mask) / mask.size)
 
 
 def _half_fractions(mask: np.ndarray) -> tuple[float, float]:
@@ -94,4 +100,5 @@ def _half_fractions(mask: np.ndarray) -> tuple[float, float]:
             f"the image needs at least 2 columns to have halves, got pixel shape {mask.shape}"
         )
     half = mask.shape[-1] // 2
-    return float(mask[..., :half].mean()), float(mask[..., half:].mean())
+    left, right = mask[..., :half], mask[..., half:]
+    return np.count_nonzero(left) / left.size, np.count_nonzero(right) / right.size
