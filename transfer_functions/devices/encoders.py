@@ -36,13 +36,20 @@ def _source_population(sim, view, spec: dict, celltype, kind: str):
 
 
 def _per_neuron(name: str, value: Any, size: int, what: str) -> np.ndarray:
+    """`value` (a scalar or one per neuron) as a new array of `size` finite floats.
+
+    Called by every TF every step, so it uses ndarray methods and slice assignment rather than
+    numpy's slower module-level functions.
+    """
     values = np.asarray(value, dtype=float)
     if values.ndim > 1 or values.size not in (1, size):
         raise ValueError(f"device {name!r}: {what} must be a scalar or {size} values (one per "
                          f"neuron), got shape {values.shape}")
-    if not np.all(np.isfinite(values)):
+    per_neuron = np.empty(size)
+    per_neuron[:] = values
+    if not np.isfinite(per_neuron).all():
         raise ValueError(f"device {name!r}: {what} must be finite, got {value!r}")
-    return np.broadcast_to(values.reshape(-1), (size,)).copy()
+    return per_neuron
 
 
 class PoissonDevice:
@@ -61,9 +68,9 @@ class PoissonDevice:
 
     def set(self, value: Any) -> None:
         rates = _per_neuron(self.name, 0.0 if value is None else value, self.size, "rate")
-        if np.any(rates < 0):
+        if (rates < 0).any():
             raise ValueError(f"device {self.name!r}: rates must be >= 0 Hz, got {rates}")
-        if not np.array_equal(rates, self.rates):
+        if not (rates == self.rates).all():
             set_poisson_rates(self.sim, self.sources, rates)
             self.rates = rates
 

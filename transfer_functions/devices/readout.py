@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numba import njit
 
 EXP, ALPHA = "exp", "alpha"
 
@@ -28,8 +29,9 @@ class LIFReadout:
                              f"{tau_syn})")
         if synapse not in (EXP, ALPHA):
             raise ValueError(f"synapse must be {EXP!r} or {ALPHA!r}")
-        self.cm, self.tau_m, self.tau_syn, self.synapse = cm, tau_m, tau_syn, synapse
-        self.v_inf = v_rest + i_offset * tau_m / cm
+        self.cm, self.tau_m, self.tau_syn = float(cm), float(tau_m), float(tau_syn)
+        self.synapse = synapse
+        self.v_inf = float(v_rest + i_offset * tau_m / cm)
         self._a = 1.0 / tau_syn - 1.0 / tau_m
         self._u0 = v_rest - self.v_inf
         self.reset()
@@ -50,51 +52,65 @@ class LIFReadout:
         """Queue PSCs arriving at `times` (ms, already including the synaptic delay)."""
         times = np.asarray(times, dtype=float)
         if times.size:
-            weights = np.broadcast_to(np.asarray(weights, dtype=float), times.shape)
+            queued = np.empty(times.shape)
+            queued[:] = weights
             self._times = np.concatenate([self._times, times])
-            self._weights = np.concatenate([self._weights, weights])
+            self._weights = np.concatenate([self._weights, queued])
 
     def advance(self, t_to: float) -> float:
         """Integrate to `t_to` (ms) exactly, applying queued events up to it; returns v(t_to)."""
-        u, current, y = self._propagate(self.u, self.current, self.y, t_to - self.t,
-                                        math.exp, math.expm1)
-        if self._times.size:
-            due = self._times <= t_to
-            lag = t_to - np.maximum(self._times[due], self.t)  # events in the past start now
-            weights = self._weights[due]
-            self._times, self._weights = self._times[~due], self._weights[~due]
-            if self.synapse == EXP:
-                du, dcur, dy = self._propagate(0.0, weights, 0.0, lag, np.exp, np.expm1)
-            else:
-                du, dcur, dy = self._propagate(0.0, 0.0, weights * (math.e / self.tau_syn), lag,
-                                               np.exp, np.expm1)
-            u, current, y = u + float(np.sum(du)), current + float(np.sum(dcur)), \
-                y + float(np.sum(dy))
-        self.t, self.u, self.current, self.y = t_to, u, current, y
+        self.u, self.current, self.y, kept = _integrate(
+            self.u, self.current, self.y, self.t, float(t_to), self._times, self._weights,
+            self.synapse == ALPHA, self.tau_m, self.tau_syn, self._a, self.cm)
+        self._times, self._weights = self._times[:kept], self._weights[:kept]
+        self.t = t_to
         return self.v
 
-    def _propagate(self, u, current, y, s, exp, expm1):
-        """State (u = v - v_inf, I, y the alpha drive) after `s` ms with no new events; `exp` and
-        `expm1` are math's for a scalar `s`, numpy's for an array."""
-        decay_m = exp(-s / self.tau_m)
-        decay_s = exp(-s / self.tau_syn)
-        a = self._a
-        if a == 0.0:  # tau_syn == tau_m
-            k1, k2 = s * decay_m, 0.5 * s * s * decay_m
+
+@njit(cache=True, nogil=True)
+def _integrate(u, current, y, t_from, t_to, times, weights, alpha, tau_m, tau_syn, a, cm):
+    """The state (u, I, y) at `t_to` from the state at `t_from` plus the queued events due by
+    then (an event from before `t_from` starts at `t_from`); the events not yet due are moved
+    to the front of `times` and `weights`. Returns (u, I, y, number of events still queued)."""
+    u, current, y = _propagate(u, current, y, t_to - t_from, tau_m, tau_syn, a, cm)
+    du = dcurrent = dy = 0.0
+    kept = 0
+    for k in range(times.shape[0]):
+        if times[k] > t_to:
+            times[kept], weights[kept] = times[k], weights[k]
+            kept += 1
+            continue
+        lag = t_to - max(times[k], t_from)
+        if alpha:
+            event = _propagate(0.0, 0.0, weights[k] * (math.e / tau_syn), lag, tau_m, tau_syn,
+                               a, cm)
         else:
-            k1 = decay_m * -expm1(-a * s) / a
-            k2 = decay_m * _one_minus_exp_times_1_plus(a * s, exp) / (a * a)
-        new_u = u * decay_m + (current * k1 + y * k2) / self.cm
-        return new_u, (current + y * s) * decay_s, y * decay_s
+            event = _propagate(0.0, weights[k], 0.0, lag, tau_m, tau_syn, a, cm)
+        du, dcurrent, dy = du + event[0], dcurrent + event[1], dy + event[2]
+    return u + du, current + dcurrent, y + dy, kept
 
 
-def _one_minus_exp_times_1_plus(x, exp):
+@njit(cache=True, nogil=True)
+def _propagate(u, current, y, s, tau_m, tau_syn, a, cm):
+    """State (u = v - v_inf, I, y the alpha drive) after `s` ms with no new events;
+    `a` = 1/tau_syn - 1/tau_m."""
+    decay_m = math.exp(-s / tau_m)
+    decay_s = math.exp(-s / tau_syn)
+    if a == 0.0:  # tau_syn == tau_m
+        k1, k2 = s * decay_m, 0.5 * s * s * decay_m
+    else:
+        k1 = decay_m * -math.expm1(-a * s) / a
+        k2 = decay_m * _one_minus_exp_times_1_plus(a * s) / (a * a)
+    new_u = u * decay_m + (current * k1 + y * k2) / cm
+    return new_u, (current + y * s) * decay_s, y * decay_s
+
+
+@njit(cache=True, nogil=True)
+def _one_minus_exp_times_1_plus(x):
     """1 - e^-x (1 + x), with a series where the difference would cancel (|x| < 0.01)."""
-    series = x * x * (0.5 - x * (1.0 / 3.0 - x * (0.125 - x / 30.0)))
-    exact = 1.0 - exp(-x) * (1.0 + x)
-    if isinstance(x, float):
-        return series if abs(x) < 1e-2 else exact
-    return np.where(np.abs(x) < 1e-2, series, exact)
+    if abs(x) < 1e-2:
+        return x * x * (0.5 - x * (1.0 / 3.0 - x * (0.125 - x / 30.0)))
+    return 1.0 - math.exp(-x) * (1.0 + x)
 
 
 def psp_area(cm: float, tau_m: float, tau_syn: float) -> float:
