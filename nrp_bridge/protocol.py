@@ -7,6 +7,8 @@ sends back as an ``error`` reply. Arrays decode zero-copy, as read-only views of
 
 from __future__ import annotations
 
+import functools
+import math
 import struct
 from collections.abc import Mapping
 from typing import Any, NamedTuple
@@ -124,10 +126,16 @@ def _pack_array(array: np.ndarray) -> bytes:
         raise ProtocolError("unsupported", f"numpy arrays of dtype {array.dtype} hold Python "
                             "objects and cannot travel (no pickle); convert to a numeric or "
                             "string dtype, or to a list")
-    header = msgpack.packb([npy_format.dtype_to_descr(array.dtype), list(array.shape)])
+    return _array_prefix(array.dtype, array.shape) + np.ascontiguousarray(array).tobytes()
+
+
+@functools.lru_cache(maxsize=1024)
+def _array_prefix(dtype: np.dtype, shape: tuple[int, ...]) -> bytes:
+    """What precedes an array's data in its ext payload: header length, header, padding.
+    Remembered, as a loop sends arrays of the same few dtypes and shapes every step."""
+    header = msgpack.packb([npy_format.dtype_to_descr(dtype), list(shape)])
     padding = b"\0" * (_data_start(len(header)) - _HEADER_LEN.size - len(header))
-    data = np.ascontiguousarray(array).tobytes()
-    return b"".join((_HEADER_LEN.pack(len(header)), header, padding, data))
+    return _HEADER_LEN.pack(len(header)) + header + padding
 
 
 def _data_start(header_len: int) -> int:
@@ -149,19 +157,14 @@ def _from_ext(code: int, payload: bytes) -> Any:
 def _unpack_array(payload: bytes) -> np.ndarray:
     try:
         (header_len,) = _HEADER_LEN.unpack_from(payload)
-        header = msgpack.unpackb(payload[_HEADER_LEN.size:_HEADER_LEN.size + header_len],
-                                 raw=False)
-        descr, shape = header
-        dtype = npy_format.descr_to_dtype(_as_descr(descr))
+        dtype, shape = _parse_header(payload[_HEADER_LEN.size:_HEADER_LEN.size + header_len])
+    except ProtocolError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any failure here means a bad header
         raise ProtocolError("malformed", f"bad array header ({type(exc).__name__}: {exc})") \
             from None
-    if dtype.hasobject:
-        raise ProtocolError("malformed", "arrays of Python objects are refused (no pickle)")
-    if not isinstance(shape, list) or not all(type(n) is int and n >= 0 for n in shape):
-        raise ProtocolError("malformed", f"bad array shape {shape!r}")
     start = _data_start(header_len)
-    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+    count = math.prod(shape)
     if len(payload) - start != count * dtype.itemsize:
         raise ProtocolError("malformed", f"array of {count} x {dtype} needs "
                             f"{count * dtype.itemsize} bytes, the message has "
@@ -169,6 +172,18 @@ def _unpack_array(payload: bytes) -> np.ndarray:
     if count == 0 or dtype.itemsize == 0:
         return np.zeros(shape, dtype=dtype)
     return np.frombuffer(payload, dtype=dtype, count=count, offset=start).reshape(shape)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_header(header: bytes) -> tuple[np.dtype, tuple[int, ...]]:
+    """(dtype, shape) of an array header, checked; remembered, as :func:`_array_prefix` is."""
+    descr, shape = msgpack.unpackb(header, raw=False)
+    dtype = npy_format.descr_to_dtype(_as_descr(descr))
+    if dtype.hasobject:
+        raise ProtocolError("malformed", "arrays of Python objects are refused (no pickle)")
+    if not isinstance(shape, list) or not all(type(n) is int and n >= 0 for n in shape):
+        raise ProtocolError("malformed", f"bad array shape {shape!r}")
+    return dtype, tuple(shape)
 
 
 def _as_descr(descr: Any) -> Any:
