@@ -68,6 +68,9 @@ def cumulative_spike_counts(sim: Any, population: Any) -> np.ndarray:
     if getattr(sim, "__name__", "") == NEST:
         index, _ = _nest_events(population)
         return np.bincount(index, minlength=population.size).astype(np.int64)
+    fast = getattr(population.recorder, "spike_counts_array", None)  # spinnaker_sim's
+    if fast is not None:
+        return fast()
     counts = population.get_spike_counts()
     return np.array([counts.get(cell, 0) for cell in population.all_cells], dtype=np.int64)
 

@@ -10,6 +10,7 @@ from ..mapping.neuron_parameters import recorded_scale
 from . import simulator
 
 ANALOG = {name: i for i, name in enumerate(L.ANALOG_VARIABLES)}
+SPIKES = recording.Variable("spikes", location=None, label=None)  # as PyNN's count() names it
 
 
 class Recorder(recording.Recorder):
@@ -82,14 +83,26 @@ class Recorder(recording.Recorder):
         return signals, None
 
     def _local_count(self, variable, filter_ids=None):
+        ids = self._recorded_ids(variable, filter_ids)
+        counts = self._spike_counts[ids - int(self.population.first_id)]
+        return dict(zip(ids.tolist(), counts.tolist()))
+
+    def spike_counts_array(self) -> np.ndarray:
+        """``get_spike_counts()`` as an array in population order (0 where not recorded),
+        without the dict of IDs: a closed loop reads it after every step."""
+        index = self._recorded_ids(SPIKES) - int(self.population.first_id)
+        counts = np.zeros(self.population.size, dtype=np.int64)
+        counts[index] = self._spike_counts[index]
+        return counts
+
+    def _recorded_ids(self, variable, filter_ids=None) -> np.ndarray:
+        """IDs recording `variable` (among `filter_ids`), as an int64 array."""
         recorded = self.filter_recorded(variable, filter_ids)
         if recorded is not self._counted[0]:  # record() replaces the set; reuse its id array
             self._counted = (recorded, np.fromiter(recorded, dtype=np.int64))
-        ids = self._counted[1]
         # ids are consecutive: index arithmetic, not id_to_index (whose ID comparisons make
         # numpy probe PyNN's ID objects for array attributes, costing a parameter lookup each)
-        counts = self._spike_counts[ids - int(self.population.first_id)]
-        return dict(zip(ids.tolist(), counts.tolist()))
+        return self._counted[1]
 
     def _clear_simulator(self):
         self.clear_engine_data()
@@ -129,7 +142,7 @@ class Recorder(recording.Recorder):
             end = self._offset + self.population.size
             mine = (spikes[:, 1] >= self._offset) & (spikes[:, 1] < end)
             if mine.any():
-                part = spikes[mine].copy()
+                part = spikes[mine]  # boolean indexing copies
                 part[:, 1] -= self._offset
                 self._spikes.append(part)
                 self._spike_records += len(part)

@@ -121,3 +121,27 @@ def test_sampling_interval_takes_every_nth_sample():
         sim.end()
     assert traces[1.0].shape == (101, 2) and traces[5.0].shape == (21, 2)
     assert np.array_equal(traces[5.0], traces[1.0][::5])
+
+
+def test_spike_count_array_is_get_spike_counts_in_population_order():
+    """The array a closed loop reads every step counts what get_spike_counts() counts: recorded
+    cells only, following record() changes and clears."""
+    sim.setup(timestep=DT, report_folder=None)
+    sources = sim.Population(10, sim.SpikeSourcePoisson(rate=100.0))
+
+    def both():
+        counts = sources.get_spike_counts()
+        return sources.recorder.spike_counts_array(), [counts.get(c, 0) for c in sources.all_cells]
+
+    sources[2:7].record("spikes")
+    sim.run(200.0)
+    array, expected = both()
+    assert array.tolist() == expected and array[2:7].min() > 0 and not array[7:].any()
+    sources.record(None)
+    sources[0:3].record("spikes")
+    sim.run(100.0)
+    array, expected = both()
+    assert array.tolist() == expected and not array[3:].any()
+    sources.get_data(clear=True)
+    assert not sources.recorder.spike_counts_array().any()
+    sim.end()
