@@ -1,6 +1,8 @@
 """Population, PopulationView and Assembly: parameters live in per-population numpy arrays
 until the model is built, and are pushed to the engine when changed between runs."""
 
+import functools
+
 import numpy as np
 from pyNN import common, errors
 from pyNN.parameters import ParameterSpace, simplify
@@ -25,7 +27,7 @@ def validate_parameters(label, parameters: dict, names=None):
             continue
         values = np.asarray(parameters[name], dtype=float)
         bad = (values <= 0) if name in POSITIVE else (values < 0)
-        if np.any(bad):
+        if bad.any():
             kind = "positive" if name in POSITIVE else "zero or positive"
             raise errors.InvalidParameterValueError(
                 f"Population {label!r}: {name} must be {kind}, got {values[bad].flat[0]:g}; "
@@ -148,10 +150,10 @@ class Population(common.Population):
         names are PyNN's, so nothing needs translating). None for anything else."""
         if not isinstance(self.celltype, StandardCellType):
             return None
-        schema = self.celltype.get_schema()
+        plain = _plain_float_parameters(type(self.celltype))
         values = {}
         for name, value in parameters.items():
-            if schema.get(name) is not float or name in self.celltype.computed_parameters():
+            if name not in plain:
                 return None
             if isinstance(value, (int, float, np.integer, np.floating)):
                 values[name] = np.full(self.size, float(value))
@@ -184,6 +186,17 @@ class Population(common.Population):
         return PopulationModel(label=self.label, kind=engine_kind(self.celltype), size=self.size,
                                parameters=parameters, initial_values=dict(self._initial_values),
                                slices=[], spike_times=spike_times)
+
+
+@functools.cache
+def _plain_float_parameters(celltype: type) -> frozenset:
+    """A standard cell type's float parameters that translate one to one (its schema's floats,
+    less the computed ones); the schema is per class, and a loop sets parameters every step."""
+    floats = {name for name, value in celltype.default_parameters.items()
+              if type(value) is float}
+    computed = {name for name, translation in celltype.translations.items()
+                if translation["type"] == "computed"}
+    return frozenset(floats - computed)
 
 
 def _reverse(celltype, names, get_native):
