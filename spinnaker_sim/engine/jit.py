@@ -10,3 +10,17 @@ KERNEL_OPTIONS = {"cache": True, "_nrt": False}
 
 #: decorator of an engine kernel (see KERNEL_OPTIONS)
 kernel = njit(**KERNEL_OPTIONS)
+
+
+def named_variant(function, variant: str):
+    """`function` (a closure a factory compiles once per variant) renamed ``<name>_<variant>``.
+
+    numba names compiled code after the function's qualified name, a per-process counter and
+    the argument types, and a cached object's functions are weak symbols. Two variants of one
+    closure take the same arguments, so compiled in different processes they can get the same
+    name; loaded together from the cache, calls meant for one then run the other (an alpha
+    synapse model ran the exponential synapses' code). A name per variant rules that out.
+    """
+    function.__name__ = f"{function.__name__}_{variant}"
+    function.__qualname__ = f"{function.__qualname__}_{variant}"
+    return function

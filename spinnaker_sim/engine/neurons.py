@@ -16,7 +16,7 @@ helpers that take and return scalars only.
 from .fixed_point import (
     accum_div, accum_mul, accum_shift_right, constant, halve, ring_to_input, u032_mul,
 )
-from .jit import kernel
+from .jit import kernel, named_variant
 from .layout import (
     ALPHA_EXP_E, ALPHA_EXP_I, ALPHA_Q_E, ALPHA_Q_I, CONDUCTANCE_SHIFT, DECAY_E, DECAY_I, E_REV_E,
     E_REV_I, EXP_TC, I_OFFSET, INIT_E, INIT_I,
@@ -113,7 +113,7 @@ def _compile_synapses(kind: int):
                 syn_e[j] = u032_mul(e, decay_e[j])
                 syn_i[j] = u032_mul(i, decay_i[j])
 
-    return kernel(synapses)
+    return kernel(named_variant(synapses, f"kind{kind}"))
 
 
 _exponential_synapses = _compile_synapses(LIF_CURR_EXP)
@@ -166,7 +166,7 @@ def _compile_membrane(kind: int):
                 n_fired += 1
         return n_fired
 
-    return kernel(membrane)
+    return kernel(named_variant(membrane, f"kind{kind}"))
 
 
 _lif_current_membrane = _compile_membrane(LIF_CURR_EXP)

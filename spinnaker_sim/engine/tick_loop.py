@@ -13,7 +13,7 @@ import functools
 
 from numba import njit, prange
 
-from .jit import KERNEL_OPTIONS, kernel
+from .jit import KERNEL_OPTIONS, kernel, named_variant
 from .layout import (
     DELAY_EXTENSION, IZHIKEVICH, LIF_COND_EXP, LIF_CURR_ALPHA, LIF_CURR_DELTA, LIF_CURR_EXP,
     MAX_PACKETS_PER_TICK, MAX_SPIKES_PER_TICK, N_NEURON_KINDS, PACKETS_BEFORE_TICK,
@@ -79,7 +79,9 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
         return t
 
     # threads need no reference counting either: the kernels allocate nothing
-    return njit(**KERNEL_OPTIONS, parallel=parallel)(run_ticks)
+    variant = "_".join(["parallel" if parallel else "serial", *map(str, sorted(kinds)),
+                        "stdp" if plastic else "static"])
+    return njit(**KERNEL_OPTIONS, parallel=parallel)(named_variant(run_ticks, variant))
 
 
 @kernel

@@ -176,3 +176,23 @@ def test_parameters_are_32_bit_words_and_u032_factors_keep_their_bit_patterns():
     multiply = njit(lambda x, d: u032_mul(x, d))
     for x in (-(2**31), -12345, 1, 2**31 - 1):
         assert multiply(np.int32(x), np.int32(decay)) == (x * (decay & 0xFFFFFFFF)) >> 32
+
+
+def test_every_compiled_variant_has_a_name_of_its_own():
+    """numba names compiled code by qualified name, a per-process counter and argument types,
+    and a cached object's functions are weak symbols: two variants of one closure compiled in
+    different processes could share a name, and loaded together from the cache one ran the
+    other's code (an alpha-synapse model then took its inputs as exponential synapses and went
+    silent). Each variant must carry its own name."""
+    from spinnaker_sim.engine import layout as L
+    from spinnaker_sim.engine import neurons
+    from spinnaker_sim.engine.tick_loop import tick_loop
+
+    closures = [neurons._exponential_synapses, neurons._alpha_synapses, neurons._delta_synapses,
+                neurons._lif_current_membrane, neurons._lif_conductance_membrane,
+                neurons._lif_delta_membrane, neurons._izhikevich_membrane]
+    loops = [tick_loop(parallel, frozenset(kinds), plastic)
+             for parallel in (False, True) for plastic in (False, True)
+             for kinds in ({L.LIF_CURR_EXP}, {L.LIF_CURR_ALPHA}, {L.LIF_CURR_EXP, L.IZHIKEVICH})]
+    names = [dispatcher.py_func.__qualname__ for dispatcher in closures + loops]
+    assert len(set(names)) == len(names), names
