@@ -1,8 +1,6 @@
 """Population, PopulationView and Assembly: parameters live in per-population numpy arrays
 until the model is built, and are pushed to the engine when changed between runs."""
 
-import functools
-
 import numpy as np
 from pyNN import common, errors
 from pyNN.parameters import ParameterSpace, simplify
@@ -150,7 +148,7 @@ class Population(common.Population):
         names are PyNN's, so nothing needs translating). None for anything else."""
         if not isinstance(self.celltype, StandardCellType):
             return None
-        plain = _plain_float_parameters(type(self.celltype))
+        plain = _plain_float_parameters(self.celltype)
         values = {}
         for name, value in parameters.items():
             if name not in plain:
@@ -188,15 +186,19 @@ class Population(common.Population):
                                slices=[], spike_times=spike_times)
 
 
-@functools.cache
-def _plain_float_parameters(celltype: type) -> frozenset:
-    """A standard cell type's float parameters that translate one to one (its schema's floats,
-    less the computed ones); the schema is per class, and a loop sets parameters every step."""
-    floats = {name for name, value in celltype.default_parameters.items()
-              if type(value) is float}
-    computed = {name for name, translation in celltype.translations.items()
-                if translation["type"] == "computed"}
-    return frozenset(floats - computed)
+_PLAIN_FLOATS: dict[type, frozenset] = {}
+
+
+def _plain_float_parameters(celltype: StandardCellType) -> frozenset:
+    """A standard cell type's float parameters that translate one to one: PyNN's schema's
+    floats less its computed parameters. PyNN rebuilds both on every call and a closed loop
+    sets parameters every step, so they are kept per cell-type class."""
+    cls = type(celltype)
+    if cls not in _PLAIN_FLOATS:
+        computed = celltype.computed_parameters()
+        _PLAIN_FLOATS[cls] = frozenset(name for name, kind in celltype.get_schema().items()
+                                       if kind is float and name not in computed)
+    return _PLAIN_FLOATS[cls]
 
 
 def _reverse(celltype, names, get_native):
