@@ -83,26 +83,27 @@ class Recorder(recording.Recorder):
         return signals, None
 
     def _local_count(self, variable, filter_ids=None):
-        ids = self._recorded_ids(variable, filter_ids)
-        counts = self._spike_counts[ids - int(self.population.first_id)]
-        return dict(zip(ids.tolist(), counts.tolist()))
+        ids, index = self._recorded(variable, filter_ids)
+        return dict(zip(ids.tolist(), self._spike_counts[index].tolist()))
 
     def spike_counts_array(self) -> np.ndarray:
         """``get_spike_counts()`` as an array in population order (0 where not recorded),
         without the dict of IDs: a closed loop reads it after every step."""
-        index = self._recorded_ids(SPIKES) - int(self.population.first_id)
+        _, index = self._recorded(SPIKES)
         counts = np.zeros(self.population.size, dtype=np.int64)
         counts[index] = self._spike_counts[index]
         return counts
 
-    def _recorded_ids(self, variable, filter_ids=None) -> np.ndarray:
-        """IDs recording `variable` (among `filter_ids`), as an int64 array."""
+    def _recorded(self, variable, filter_ids=None) -> tuple[np.ndarray, np.ndarray]:
+        """IDs recording `variable` (among `filter_ids`) and their indices in the population,
+        as int64 arrays."""
         recorded = self.filter_recorded(variable, filter_ids)
         if recorded is not self._counted[0]:  # record() replaces the set; reuse its id array
             self._counted = (recorded, np.fromiter(recorded, dtype=np.int64))
+        ids = self._counted[1]
         # ids are consecutive: index arithmetic, not id_to_index (whose ID comparisons make
         # numpy probe PyNN's ID objects for array attributes, costing a parameter lookup each)
-        return self._counted[1]
+        return ids, ids - int(self.population.first_id)
 
     def _clear_simulator(self):
         self.clear_engine_data()
