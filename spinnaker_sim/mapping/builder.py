@@ -20,11 +20,14 @@ from .neuron_parameters import (
     refractory_ticks,
     weight_scale,
 )
-from .profiles import bits_for, delay_stage
+from .profiles import bits_for
+from .row_kernels import row_order
+from .synapse_columns import Layout, scaled_weights, synapse_set
 from .synaptic_matrix import (
-    Synapses, index_dtype, plastic_rows, sort_into_rows, static_synapses, storage_words,
+    index_dtype, plastic_rows, plastic_words_per_core, sort_into_rows, static_synapses,
+    static_words_per_core,
 )
-from .weight_scaling import IncomingSynapses, expected_max_weight, left_shift_for, quantise
+from .weight_scaling import IncomingSynapses, expected_max_weight, left_shift_for
 
 POST_HISTORY_SPIKES = 16
 NEVER = np.iinfo(np.int64).max // 4
@@ -78,14 +81,15 @@ def _source_rate(pre: PopulationModel, post: PopulationModel) -> float:
     return post.spikes_per_second
 
 
-def _shifts(pops, projs, scaled, dt):
+def _shifts(pops, projs, dt):
     """The ring-buffer left shift of every (population, synapse type)."""
     shifts = np.zeros((len(pops), 2), dtype=np.int64)
     for p, pop in enumerate(pops):
         for receptor in (0, 1):
             mine = [j for j, prj in enumerate(projs)
                     if prj.post == p and prj.receptor == receptor]
-            incoming = [IncomingSynapses(scaled[j], _max_in_degree(projs[j]),
+            incoming = [IncomingSynapses(scaled_weights(projs[j], pop),
+                                         _max_in_degree(projs[j]),
                                          _source_rate(pops[projs[j].pre], pop)) for j in mine]
             biggest = expected_max_weight(incoming, dt, pop.ring_buffer_sigma)
             for j in mine:  # a plastic weight may grow to w_max
@@ -152,79 +156,51 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
     # one ring for all cores: a row per delay slot, as deep as the deepest core's
     ring_depth = int(depth[is_neuron].max(initial=1))
 
-    # weights: scaled magnitudes, then the shift per (population, synapse type)
-    scaled = [np.abs(np.asarray(prj.weight, float)) * weight_scale(
-        pops[prj.post].kind, prj.receptor, pops[prj.post].parameters, prj.post_index)
-        for prj in projs]
-    shifts = _shifts(pops, projs, scaled, dt)
+    shifts = _shifts(pops, projs, dt)
     core_shift = np.zeros((n_cores, 2), dtype=np.int64)
     for p, cores in enumerate(population_cores):
         core_shift[cores] = shifts[p]
 
-    # synapses -> rows
+    # synapses -> columns -> rows
     atom_core = np.repeat(np.arange(len(core_pop)), np.array(core_hi) - np.array(core_lo))
-    parts = []
-    rules = []
-    projection_rule = []
-    weight_to_real = []
-    for j, prj in enumerate(projs):
-        post_pop = pops[prj.post]
-        post_atom = atom_offset[prj.post] + prj.post_index
-        core = atom_core[post_atom] if post_atom.size else post_atom
-        stage, remaining = delay_stage(prj.delay_ticks, post_pop.ring_buffer_depth)
-        key = atom_offset[prj.pre] + prj.pre_index
-        if stage.size and stage.max() > 0:
-            key = _delayed_keys(key, stage, prj, pops, atom_offset, de_first_key)
-        shift = shifts[prj.post, prj.receptor]
-        w16 = quantise(scaled[j], shift)
-        _warn_if_rounded_to_zero(prj, scaled[j], w16, shift)
-        unit = 2.0 ** (shift - 15)
-        weight_to_real.append(unit)
-        rule = -1
-        if prj.stdp is not None:
-            rule = len(rules)
-            rules.append(_stdp_row(prj.stdp, scaled[j], prj.weight, unit, fixed))
-        elif fixed:
-            scaled[j] = None  # the quantised weight is all a static fixed-point synapse keeps
-        # compact types: until they are packed into words, these fields are most of the memory
-        parts.append((key.astype(np.int32), core.astype(np.int32),
-                      (post_atom - lo[core]).astype(np.int32), remaining.astype(np.int32),
-                      w16.astype(np.uint16)))
-        projection_rule.append(rule)
-    n_synapses = [part[0].size for part in parts]
+    layout = Layout(pops, atom_offset, atom_core, lo, de_first_key, shifts, n_keys, n_cores)
+    plastic_projection = [prj.stdp is not None for prj in projs]
+    weight_to_real = [2.0 ** (shifts[prj.post, prj.receptor] - 15) for prj in projs]
+    rules = [_stdp_row(prj.stdp, scaled_weights(prj, pops[prj.post]), prj.weight,
+                       weight_to_real[j], fixed)
+             for j, prj in enumerate(projs) if plastic_projection[j]]
+    projection_rule = np.cumsum(plastic_projection, dtype=np.int32) - 1
+    projection_rule[~np.array(plastic_projection, dtype=bool)] = -1
 
-    def column(i, dtype):
-        return np.concatenate([part[i] for part in parts]) if parts else np.zeros(0, dtype)
-    syn = Synapses(key=column(0, np.int32), core=column(1, np.int32),
-                   projection=np.repeat(np.arange(len(projs), dtype=np.int32), n_synapses),
-                   index=column(2, np.int32),
-                   synapse_type=np.repeat(np.array([prj.receptor for prj in projs], np.uint8),
-                                          n_synapses),
-                   ring_delay=column(3, np.int32), weight16=column(4, np.uint16))
-    parts.clear()  # the per-projection copies go before the sort
-    release_freed_memory()
-    plastic_projection = np.array([prj.stdp is not None for prj in projs], dtype=bool)
-    rows = sort_into_rows(syn)
-    release_freed_memory()
-    plastic = plastic_rows(syn, rows, plastic_projection, n_keys, index_bits, type_bits, depth,
+    plastic_set = synapse_set(projs, np.flatnonzero(plastic_projection).tolist(), layout,
+                              keep_exact=not fixed)
+    rows = sort_into_rows(plastic_set.syn, n_keys, n_cores)
+    plastic = plastic_rows(plastic_set.syn, rows, n_keys, index_bits, type_bits, depth,
                            group_ptr)
-    static = static_synapses(syn, rows, plastic_projection, n_keys, lo, hi, ring_depth,
-                             group_ptr)
-    # exact weights (float64 numerics; plastic weights) or the quantised ones, per matrix
-    if fixed:  # plastic weights live in the ring buffer's units
-        static_weights = syn.weight16[static.order]
-        plastic_weights = (plastic.words >> np.uint32(16)).astype(float)
-    else:
-        all_scaled = np.concatenate(scaled) if scaled else np.zeros(0)
-        static_weights, plastic_weights = all_scaled[static.order], all_scaled[plastic.order]
-        del all_scaled
-    del syn
-    release_freed_memory()
-    core_words = np.bincount(rows.core, weights=storage_words(rows, plastic_projection),
-                             minlength=n_cores)
+    core_words = plastic_words_per_core(rows, n_cores)
     del rows
+    # plastic weights live in the ring buffer's units in fixed point
+    plastic_weights = ((plastic.words >> np.uint32(16)).astype(float) if fixed
+                       else plastic_set.exact[plastic.order])
+
+    static_set = synapse_set(projs, np.flatnonzero(np.logical_not(plastic_projection)).tolist(),
+                             layout, keep_exact=not fixed)
+    static_order = row_order(static_set.syn.key, static_set.syn.core, n_keys, n_cores,
+                             index_dtype(static_set.syn.key.size))
+    core_words += static_words_per_core(static_set.syn, static_order, n_cores)
+    static = static_synapses(static_set.syn, static_order, n_keys, lo, hi, ring_depth,
+                             group_ptr)
+    del static_order
+    static_weights = (static_set.syn.weight16 if fixed else static_set.exact)[static.order]
+    rounded_to_zero = {}
+    for sset in (static_set, plastic_set):
+        rounded_to_zero.update(zip(sset.projections, sset.rounded_to_zero))
+        sset.syn = sset.exact = None  # the columns go before the engine's arrays are made
     release_freed_memory()
-    synapse_position = _synapse_positions(projs, static.order, plastic.order)
+    for j, prj in enumerate(projs):
+        _warn_if_rounded_to_zero(prj, rounded_to_zero[j], shifts[prj.post, prj.receptor])
+    synapse_position = _synapse_positions(
+        len(projs), ((static_set, static.order), (plastic_set, plastic.order)))
     any_plastic = bool(rules)
 
     arrays = NetworkArrays(
@@ -240,7 +216,7 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
         static_weights=static_weights,
         plastic_ptr=plastic.key_group_ptr, row_core=plastic.row_core,
         row_start=plastic.row_start,
-        row_rule=np.array(projection_rule, dtype=np.int32)[plastic.row_projection],
+        row_rule=projection_rule[plastic.row_projection],
         plastic_words=plastic.words,
         stdp_rules=np.array(rules, dtype=float).reshape(-1, N_STDP_PARAMS) if rules
         else np.zeros((1, N_STDP_PARAMS)),
@@ -257,17 +233,20 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
     for p, pop in enumerate(pops):
         write_population(arrays, pop, atom_offset[p], dt)
     return BuiltNetwork(arrays, atom_offset, population_cores, shifts, synapse_position,
-                        weight_to_real, core_words.astype(np.int64))
+                        weight_to_real, core_words)
 
 
-def _synapse_positions(projs, static_order, plastic_order) -> list:
-    """Per projection: where each of its connections sits in its matrix (static or plastic)."""
-    n = static_order.size + plastic_order.size
-    position = np.empty(n, dtype=index_dtype(n))
-    for order in (static_order, plastic_order):
+def _synapse_positions(n_projections: int, sets) -> list:
+    """Per projection: where each of its connections sits in its matrix. `sets` pairs each
+    SynapseSet with its matrix's order (entry k of the matrix holds set entry order[k])."""
+    n = sum(order.size for _, order in sets)
+    positions = [None] * n_projections
+    for synapses, order in sets:
+        position = np.empty(order.size, dtype=index_dtype(n))
         position[order] = np.arange(order.size, dtype=position.dtype)
-    bounds = np.cumsum([0] + [prj.pre_index.size for prj in projs])
-    return [position[bounds[j]:bounds[j + 1]] for j in range(len(projs))]
+        for j in synapses.projections:
+            positions[j] = position[synapses.entries(j)]
+    return positions
 
 
 def write_population(arrays: NetworkArrays, pop: PopulationModel, offset: int, dt: float):
@@ -322,19 +301,6 @@ def write_spike_times(arrays: NetworkArrays, offset: int, size: int, spike_times
     arrays.times = np.concatenate(old) if old else np.zeros(0, np.int64)
 
 
-def _delayed_keys(key, stage, prj, pops, atom_offset, de_first_key):
-    """Keys of the delay-extension stage that re-sends each long-delay synapse's spikes."""
-    pre_pop = pops[prj.pre]
-    depth = pops[prj.post].ring_buffer_depth
-    key = key.copy()
-    for lo, hi in pre_pop.slices:
-        mask = (stage > 0) & (prj.pre_index >= lo) & (prj.pre_index < hi)
-        if mask.any():
-            first = de_first_key[(prj.pre, depth, lo)]
-            key[mask] = first + (stage[mask] - 1) * (hi - lo) + prj.pre_index[mask] - lo
-    return key
-
-
 def _stdp_row(stdp, scaled, weight, unit, fixed):
     """An STDP rule row in the units of the stored weights."""
     tau_plus, tau_minus, a_plus, a_minus, w_min, w_max, dependence = stdp
@@ -344,11 +310,10 @@ def _stdp_row(stdp, scaled, weight, unit, fixed):
             dependence]
 
 
-def _warn_if_rounded_to_zero(prj, scaled, w16, shift):
-    lost = (scaled > 0) & (w16 == 0)
-    if lost.any():
+def _warn_if_rounded_to_zero(prj, lost: int, shift: int):
+    if lost:
         warnings.warn(
-            f"Projection {prj.label!r}: {int(lost.sum())} non-zero weights round to 0 in 16-bit "
+            f"Projection {prj.label!r}: {lost} non-zero weights round to 0 in 16-bit "
             f"storage with ring-buffer left shift {shift} (smallest representable weight "
             f"{2.0 ** (shift - 15):.3g}); larger weights onto the same population set the "
             "shift — split the projections or scale the weights.")

@@ -16,6 +16,8 @@ import numpy as np
 
 from .binomial import nonempty_probability, odd_probability, probable_maximum
 from .profiles import delay_stage
+from .row_kernels import slice_row_stats, vertex_pair_matrix
+from .synaptic_matrix import index_dtype
 from .synaptic_rows import (
     ROW_HEADER_WORDS,
     STDP_PRE_TRACE_WORDS,
@@ -170,10 +172,10 @@ class ExactRowStats(RowStats):
         self._pre, self._post, self._delay = pre, post, delay
 
     def _slices(self, atoms_per_core: int, ring_depth: int) -> SliceStats:
-        count = n_slices(self.n_post, atoms_per_core)
-        row_slice, row_stage, lengths = self._rows(self._post // atoms_per_core, ring_depth)
-        return SliceStats(*(self._row_set(row_slice[sel], lengths[sel], count)
-                            for sel in (row_stage == 0, row_stage > 0)))
+        order = np.empty(self._pre.size, dtype=index_dtype(self._pre.size))  # kernel scratch
+        stats = slice_row_stats(self._pre, self._post, self._delay, self.n_pre, atoms_per_core,
+                                n_slices(self.n_post, atoms_per_core), ring_depth, order)
+        return SliceStats(RowSet(*stats[0]), RowSet(*stats[1]))
 
     def block(self, post_lo: int, post_hi: int, ring_depth: int, pre_lo: int = 0,
               pre_hi: int | None = None) -> BlockStats:
@@ -190,33 +192,10 @@ class ExactRowStats(RowStats):
 
     def vertex_pairs(self, pre_atoms_per_core: int, post_atoms_per_core: int,
                      ring_depth: int) -> tuple[VertexPairs, VertexPairs]:
-        n_post_vertices = n_slices(self.n_post, post_atoms_per_core)
-        pair = (self._pre // pre_atoms_per_core).astype(np.int64) * n_post_vertices \
-            + self._post // post_atoms_per_core
-        stage, _ = delay_stage(self._delay, ring_depth)
-        return tuple(self._pairs(pair[sel], n_post_vertices) for sel in (stage == 0, stage > 0))
-
-    @staticmethod
-    def _pairs(pair: np.ndarray, n_post_vertices: int) -> VertexPairs:
-        unique = np.unique(pair)
-        return VertexPairs(False, unique // n_post_vertices, unique % n_post_vertices)
-
-    def _rows(self, post_slice: np.ndarray, ring_depth: int):
-        """Each non-empty row's slice, delay stage and length."""
-        stage, _ = delay_stage(self._delay, ring_depth)
-        n_stages = int(stage.max()) + 1 if stage.size else 1
-        key = (post_slice.astype(np.int64) * n_stages + stage) * self.n_pre + self._pre
-        rows, lengths = np.unique(key, return_counts=True)
-        return rows // (n_stages * self.n_pre), (rows // self.n_pre) % n_stages, lengths
-
-    @staticmethod
-    def _row_set(row_slice: np.ndarray, lengths: np.ndarray, count: int) -> RowSet:
-        def per_slice(weights):
-            return np.bincount(row_slice, weights=weights, minlength=count).astype(np.int64)
-        longest = np.zeros(count, dtype=np.int64)
-        np.maximum.at(longest, row_slice, lengths)
-        return RowSet(per_slice(lengths), per_slice(None), longest,
-                      per_slice(static_row_words(lengths)), per_slice(plastic_row_words(lengths)))
+        has = vertex_pair_matrix(self._pre, self._post, self._delay, pre_atoms_per_core,
+                                 post_atoms_per_core, n_slices(self.n_pre, pre_atoms_per_core),
+                                 n_slices(self.n_post, post_atoms_per_core), ring_depth)
+        return tuple(VertexPairs(False, *np.nonzero(has[delayed])) for delayed in (0, 1))
 
 
 @dataclass(frozen=True)

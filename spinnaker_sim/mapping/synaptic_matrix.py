@@ -1,4 +1,4 @@
-"""The synaptic matrix, sorted into SpiNNaker's rows and packed for the engine, with numpy.
+"""The synaptic matrix, sorted into SpiNNaker's rows (`row_kernels`) and packed for the engine.
 
 Synapses are sorted into rows, one per (key, target core, projection); a key is a
 pre-synaptic atom, or a delay-extension stage of one. The rows give the SDRAM a core's matrix
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .row_kernels import row_order, rows_per_core
 from .synaptic_rows import plastic_row_words, static_row_words
 
 _CHUNK = 1 << 20  # entries per step of _group_pointers
@@ -23,15 +24,33 @@ _CHUNK = 1 << 20  # entries per step of _group_pointers
 
 @dataclass
 class Synapses:
-    """All synapses of a network, one entry each (any order)."""
+    """One set of synapses (the static or the plastic ones), an entry each, stored projection
+    by projection in the smallest types that hold them (see `compact_uint`)."""
 
-    key: np.ndarray          # source key
+    key: np.ndarray          # source key (int32; int64 past 2**31 keys)
     core: np.ndarray         # target core
     projection: np.ndarray   # projection number (rows never mix projections)
     index: np.ndarray        # post index within the target core
-    synapse_type: np.ndarray
+    synapse_type: np.ndarray  # uint8
     ring_delay: np.ndarray   # ticks left for the ring buffer (1 .. the core's depth)
-    weight16: np.ndarray     # quantised |weight|
+    weight16: np.ndarray     # quantised |weight|, uint16
+
+    @classmethod
+    def empty(cls, n: int, n_keys: int, n_cores: int, n_projections: int, max_core_atoms: int,
+              max_ring_depth: int) -> "Synapses":
+        return cls(key=np.empty(n, np.int32 if n_keys < 2 ** 31 else np.int64),
+                   core=np.empty(n, compact_uint(n_cores)),
+                   projection=np.empty(n, compact_uint(n_projections)),
+                   index=np.empty(n, compact_uint(max_core_atoms)),
+                   synapse_type=np.empty(n, np.uint8),
+                   ring_delay=np.empty(n, compact_uint(max_ring_depth + 1)),
+                   weight16=np.empty(n, np.uint16))
+
+
+def compact_uint(n_values: int) -> type:
+    """uint16 for values below 2**16, else int32: the columns are most of a build's memory, and
+    one type in the common case keeps the numba sorts to one compiled signature."""
+    return np.uint16 if n_values <= 2 ** 16 else np.int32
 
 
 @dataclass
@@ -46,14 +65,6 @@ class Rows:
 
     def lengths(self) -> np.ndarray:
         return np.diff(self.start)
-
-    def of_projections(self, chosen_projections: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The rows of the chosen projections (a mask over projections): a mask over rows, and
-        their synapses' input indices in row order."""
-        chosen = chosen_projections[self.projection]
-        if chosen.all():
-            return chosen, self.order
-        return chosen, self.order[np.repeat(chosen, self.lengths())]
 
 
 @dataclass
@@ -83,9 +94,9 @@ class StaticSynapses:
     order: np.ndarray          # targets[k] holds input synapse order[k]
 
 
-def sort_into_rows(syn: Synapses) -> Rows:
-    """Sort the synapses by (key, core, projection), stable within a row."""
-    order = np.lexsort((syn.projection, syn.core, syn.key)).astype(index_dtype(syn.key.size))
+def sort_into_rows(syn: Synapses, n_keys: int, n_cores: int) -> Rows:
+    """Sort the synapses by (key, core, projection), stable within a row, and list the rows."""
+    order = row_order(syn.key, syn.core, n_keys, n_cores, index_dtype(syn.key.size))
     new_row = np.zeros(order.size, dtype=bool)
     new_row[:1] = True
     for field in (syn.key, syn.core, syn.projection):  # one sorted field in memory at a time
@@ -99,12 +110,12 @@ def sort_into_rows(syn: Synapses) -> Rows:
     return Rows(order, start, syn.key[first], syn.core[first], syn.projection[first])
 
 
-def plastic_rows(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n_keys: int,
-                 index_bits: np.ndarray, type_bits: np.ndarray, core_depth: np.ndarray,
+def plastic_rows(syn: Synapses, rows: Rows, n_keys: int, index_bits: np.ndarray,
+                 type_bits: np.ndarray, core_depth: np.ndarray,
                  group_ptr: np.ndarray) -> PlasticRows:
-    """The rows of plastic projections, packed as SpiNNaker words, and where each key's rows
+    """The rows of the plastic synapses, packed as SpiNNaker words, and where each key's rows
     enter each group of cores."""
-    chosen, order = rows.of_projections(plastic_projection)
+    order = rows.order
     core = syn.core[order]
     i_bits = index_bits[core].astype(np.uint32)
     t_bits = type_bits[core].astype(np.uint32)
@@ -113,24 +124,21 @@ def plastic_rows(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n_ke
              | (delay_field.astype(np.uint32) << (i_bits + t_bits))
              | (syn.synapse_type[order].astype(np.uint32) << i_bits)
              | syn.index[order].astype(np.uint32))
-    row_start = np.zeros(np.count_nonzero(chosen) + 1, dtype=index_dtype(order.size))
-    np.cumsum(rows.lengths()[chosen], out=row_start[1:])
-    row_core = rows.core[chosen]
-    key_group_ptr = (_group_pointers(rows.key, np.flatnonzero(chosen), row_core, group_ptr,
+    row_core = rows.core.astype(np.int32)
+    key_group_ptr = (_group_pointers(rows.key, np.arange(row_core.size), row_core, group_ptr,
                                      n_keys) if row_core.size
                      else np.zeros((0, len(group_ptr)), dtype=np.int32))
-    return PlasticRows(key_group_ptr, row_core, row_start, rows.projection[chosen], words,
-                       order)
+    return PlasticRows(key_group_ptr, row_core, rows.start,
+                       rows.projection.astype(np.int32), words, order)
 
 
-def static_synapses(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n_keys: int,
-                    core_lo: np.ndarray, core_hi: np.ndarray, ring_depth: int,
+def static_synapses(syn: Synapses, order: np.ndarray, n_keys: int, core_lo: np.ndarray,
+                    core_hi: np.ndarray, ring_depth: int,
                     group_ptr: np.ndarray) -> StaticSynapses:
-    """The synapses of static projections as target words, in row order per key, and where
-    each key's run enters each group of cores.
+    """The static synapses (`order`: in row order) as target words, and where each key's run
+    enters each group of cores.
 
     Core c's ring columns are ``2 lo[c] .. 2 hi[c]``: excitatory first, then inhibitory."""
-    _, order = rows.of_projections(~plastic_projection)
     # column = 2 lo + type x atoms + index, built in place (5M synapses: every temporary counts)
     core = syn.core[order]
     key_group_ptr = _group_pointers(syn.key, order, core, group_ptr, n_keys)
@@ -143,15 +151,21 @@ def static_synapses(syn: Synapses, rows: Rows, plastic_projection: np.ndarray, n
     targets = column.astype(dtype)
     del column
     targets <<= dtype(delay_bits)
-    targets |= (syn.ring_delay[order] & (ring_depth - 1)).astype(dtype)
+    targets |= syn.ring_delay[order].astype(dtype) & dtype(ring_depth - 1)
     return StaticSynapses(key_group_ptr, targets, order)
 
 
-def storage_words(rows: Rows, plastic_projection: np.ndarray) -> np.ndarray:
-    """SDRAM words of each row as SpiNNaker lays it out (header, words, plastic state)."""
-    lengths = rows.lengths()
-    return np.where(plastic_projection[rows.projection], plastic_row_words(lengths),
-                    static_row_words(lengths))
+def static_words_per_core(syn: Synapses, order: np.ndarray, n_cores: int) -> np.ndarray:
+    """SDRAM words of each core's static rows (a header each, a word per synapse)."""
+    rows = rows_per_core(order, syn.key, syn.core, syn.projection, n_cores)
+    synapses = np.bincount(syn.core, minlength=n_cores)
+    return static_row_words(0) * rows + synapses
+
+
+def plastic_words_per_core(rows: Rows, n_cores: int) -> np.ndarray:
+    """SDRAM words of each core's plastic rows (header, pre-trace, half-words per synapse)."""
+    return np.bincount(rows.core, weights=plastic_row_words(rows.lengths()),
+                       minlength=n_cores).astype(np.int64)
 
 
 def _group_pointers(key: np.ndarray, entries: np.ndarray, core: np.ndarray,
