@@ -185,11 +185,11 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
 
     static_set = synapse_set(projs, np.flatnonzero(np.logical_not(plastic_projection)).tolist(),
                              layout, keep_exact=not fixed)
-    static_order = row_order(static_set.syn.key, static_set.syn.core, n_keys, n_cores,
-                             index_dtype(static_set.syn.key.size))
+    static_order = np.empty(static_set.syn.key.size, dtype=index_dtype(static_set.syn.key.size))
+    row_order(static_set.syn.key, static_set.syn.core, n_keys, n_cores, static_order)
     core_words += static_words_per_core(static_set.syn, static_order, n_cores)
-    static = static_synapses(static_set.syn, static_order, n_keys, lo, hi, ring_depth,
-                             group_ptr)
+    static = static_synapses(static_set.syn, static_order, n_keys, lo, hi, 2 * n_atoms,
+                             ring_depth, group_ptr)
     del static_order
     static_weights = (static_set.syn.weight16 if fixed else static_set.exact)[static.order]
     rounded_to_zero = {}

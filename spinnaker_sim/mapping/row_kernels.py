@@ -1,9 +1,10 @@
-"""The mapping's numba kernels over synapses: sorting them into rows and counting rows.
+"""The mapping's numba kernels over synapses: sorting them into rows, counting rows, and
+packing the static ones into target words.
 
 A row is the synapses of one key onto one core (one per projection). At 64k neurons x 80
-synapses, numpy's ``lexsort`` and ``unique`` over int64 keys took ~2.5 s and their temporaries
-set the build's peak memory (~30 bytes per synapse); these kernels take a fraction of that
-time with at most an index per synapse.
+synapses, numpy's ``lexsort`` and ``unique`` over int64 keys took ~2.5 s, and the temporaries of
+those and of the packing set the build's peak memory (~25 bytes per synapse above what the
+build keeps); these kernels take a fraction of that time with at most an index per synapse.
 """
 
 import numpy as np
@@ -16,40 +17,60 @@ SYNAPSES, ROWS, LONGEST, STATIC_WORDS, PLASTIC_WORDS = range(5)
 
 
 @njit(cache=True)
-def _stably_ordered_by(values, n_values, items):
-    """`items` (indices into `values`) stably sorted by ``values[item]`` in [0, n_values)."""
+def _order_stably_by(values, n_values, items, ordered):
+    """`items` (indices into `values`) into `ordered`, stably sorted by ``values[item]`` in
+    [0, n_values)."""
     next_slot = np.zeros(n_values + 1, dtype=np.int64)
     for i in items:
         next_slot[values[i] + 1] += 1
     for v in range(n_values):
         next_slot[v + 1] += next_slot[v]
-    ordered = np.empty_like(items)
     for i in items:
         v = values[i]
         ordered[next_slot[v]] = i
         next_slot[v] += 1
-    return ordered
-
-
-def row_order(key: np.ndarray, core: np.ndarray, n_keys: int, n_cores: int,
-              dtype: type) -> np.ndarray:
-    """Synapse indices sorted by key, then core, then index: for synapses stored projection by
-    projection, that is by (key, core, projection), stable within a row (``np.lexsort``'s)."""
-    by_core = _stably_ordered_by(core, n_cores, np.arange(key.size, dtype=dtype))
-    return _stably_ordered_by(key, n_keys, by_core)
 
 
 @njit(cache=True)
-def rows_per_core(order, key, core, projection, n_cores):
-    """How many rows (runs of one key, core and projection in `order`) each core receives."""
-    rows = np.zeros(n_cores, dtype=np.int64)
+def row_order(key, core, n_keys, n_cores, order):
+    """Synapse indices into `order` (an index per synapse), sorted by key, then core, then
+    index: for synapses stored projection by projection, that is by (key, core, projection),
+    stable within a row (as ``np.lexsort``)."""
+    for i in range(order.size):
+        order[i] = i
+    by_core = np.empty_like(order)
+    _order_stably_by(core, n_cores, order, by_core)
+    _order_stably_by(key, n_keys, by_core, order)
+
+
+@njit(cache=True)
+def rows_and_synapses_per_core(order, key, core, projection, n_cores):
+    """``counts[0, c]``: the rows (runs of one key, core and projection in `order`) core c
+    receives; ``counts[1, c]``: its synapses."""
+    counts = np.zeros((2, n_cores), dtype=np.int64)
     previous = -1
     for i in order:
         if (previous < 0 or key[i] != key[previous] or core[i] != core[previous]
                 or projection[i] != projection[previous]):
-            rows[core[i]] += 1
+            counts[0, core[i]] += 1
+        counts[1, core[i]] += 1
         previous = i
-    return rows
+    return counts
+
+
+@njit(cache=True)
+def static_target_words(order, key, core, synapse_type, index, ring_delay, core_lo, core_hi,
+                        core_group, delay_bits, targets, key_group_counts):
+    """Each static synapse's target word, in `order`: ``column << delay_bits | delay``, its
+    ring-buffer column ``2 lo + type x atoms + index`` on its core (see ``engine/synapses.py``);
+    and how many of key s's synapses go to core group g, into ``key_group_counts[s, g]``."""
+    delay_mask = (1 << delay_bits) - 1
+    for k in range(order.size):
+        i = order[k]
+        c = core[i]
+        column = 2 * core_lo[c] + synapse_type[i] * (core_hi[c] - core_lo[c]) + index[i]
+        targets[k] = (column << delay_bits) | (ring_delay[i] & delay_mask)
+        key_group_counts[key[i], core_group[c]] += 1
 
 
 @njit(cache=True)

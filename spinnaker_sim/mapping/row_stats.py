@@ -16,7 +16,7 @@ import numpy as np
 
 from .binomial import nonempty_probability, odd_probability, probable_maximum
 from .profiles import delay_stage
-from .row_kernels import slice_row_stats, vertex_pair_matrix
+from .row_kernels import slice_row_stats
 from .synaptic_matrix import index_dtype
 from .synaptic_rows import (
     ROW_HEADER_WORDS,
@@ -192,10 +192,11 @@ class ExactRowStats(RowStats):
 
     def vertex_pairs(self, pre_atoms_per_core: int, post_atoms_per_core: int,
                      ring_depth: int) -> tuple[VertexPairs, VertexPairs]:
-        has = vertex_pair_matrix(self._pre, self._post, self._delay, pre_atoms_per_core,
-                                 post_atoms_per_core, n_slices(self.n_pre, pre_atoms_per_core),
-                                 n_slices(self.n_post, post_atoms_per_core), ring_depth)
-        return tuple(VertexPairs(False, *np.nonzero(has[delayed])) for delayed in (0, 1))
+        has = np.zeros((2, n_slices(self.n_pre, pre_atoms_per_core),
+                        n_slices(self.n_post, post_atoms_per_core)), dtype=bool)
+        delayed = (self._delay > ring_depth).view(np.uint8)
+        has[delayed, self._pre // pre_atoms_per_core, self._post // post_atoms_per_core] = True
+        return tuple(VertexPairs(False, *np.nonzero(has[d])) for d in (0, 1))
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .row_kernels import row_order, rows_per_core
+from .row_kernels import row_order, rows_and_synapses_per_core, static_target_words
 from .synaptic_rows import plastic_row_words, static_row_words
-
-_CHUNK = 1 << 20  # entries per step of _group_pointers
 
 
 @dataclass
@@ -96,7 +94,8 @@ class StaticSynapses:
 
 def sort_into_rows(syn: Synapses, n_keys: int, n_cores: int) -> Rows:
     """Sort the synapses by (key, core, projection), stable within a row, and list the rows."""
-    order = row_order(syn.key, syn.core, n_keys, n_cores, index_dtype(syn.key.size))
+    order = np.empty(syn.key.size, dtype=index_dtype(syn.key.size))
+    row_order(syn.key, syn.core, n_keys, n_cores, order)
     new_row = np.zeros(order.size, dtype=bool)
     new_row[:1] = True
     for field in (syn.key, syn.core, syn.projection):  # one sorted field in memory at a time
@@ -125,40 +124,32 @@ def plastic_rows(syn: Synapses, rows: Rows, n_keys: int, index_bits: np.ndarray,
              | (syn.synapse_type[order].astype(np.uint32) << i_bits)
              | syn.index[order].astype(np.uint32))
     row_core = rows.core.astype(np.int32)
-    key_group_ptr = (_group_pointers(rows.key, np.arange(row_core.size), row_core, group_ptr,
-                                     n_keys) if row_core.size
+    key_group_ptr = (_group_pointers(rows.key, row_core, group_ptr, n_keys) if row_core.size
                      else np.zeros((0, len(group_ptr)), dtype=np.int32))
     return PlasticRows(key_group_ptr, row_core, rows.start,
                        rows.projection.astype(np.int32), words, order)
 
 
 def static_synapses(syn: Synapses, order: np.ndarray, n_keys: int, core_lo: np.ndarray,
-                    core_hi: np.ndarray, ring_depth: int,
+                    core_hi: np.ndarray, ring_columns: int, ring_depth: int,
                     group_ptr: np.ndarray) -> StaticSynapses:
     """The static synapses (`order`: in row order) as target words, and where each key's run
     enters each group of cores.
 
     Core c's ring columns are ``2 lo[c] .. 2 hi[c]``: excitatory first, then inhibitory."""
-    # column = 2 lo + type x atoms + index, built in place (5M synapses: every temporary counts)
-    core = syn.core[order]
-    key_group_ptr = _group_pointers(syn.key, order, core, group_ptr, n_keys)
-    column = (2 * core_lo).astype(np.int32)[core]
-    column += syn.synapse_type[order] * (core_hi - core_lo).astype(np.int32)[core]
-    del core
-    column += syn.index[order]
     delay_bits = ring_depth.bit_length() - 1
-    dtype = np.uint32 if int(column.max(initial=0)) + 1 << delay_bits <= 2 ** 32 else np.uint64
-    targets = column.astype(dtype)
-    del column
-    targets <<= dtype(delay_bits)
-    targets |= syn.ring_delay[order].astype(dtype) & dtype(ring_depth - 1)
-    return StaticSynapses(key_group_ptr, targets, order)
+    dtype = np.uint32 if ring_columns << delay_bits <= 2 ** 32 else np.uint64
+    targets = np.empty(order.size, dtype=dtype)
+    counts = np.zeros((n_keys, len(group_ptr) - 1), dtype=np.int64)
+    static_target_words(order, syn.key, syn.core, syn.synapse_type, syn.index, syn.ring_delay,
+                        core_lo, core_hi, _core_groups(group_ptr), delay_bits, targets, counts)
+    return StaticSynapses(_pointers(counts, order.size), targets, order)
 
 
 def static_words_per_core(syn: Synapses, order: np.ndarray, n_cores: int) -> np.ndarray:
     """SDRAM words of each core's static rows (a header each, a word per synapse)."""
-    rows = rows_per_core(order, syn.key, syn.core, syn.projection, n_cores)
-    synapses = np.bincount(syn.core, minlength=n_cores)
+    rows, synapses = rows_and_synapses_per_core(order, syn.key, syn.core, syn.projection,
+                                                n_cores)
     return static_row_words(0) * rows + synapses
 
 
@@ -168,22 +159,26 @@ def plastic_words_per_core(rows: Rows, n_cores: int) -> np.ndarray:
                        minlength=n_cores).astype(np.int64)
 
 
-def _group_pointers(key: np.ndarray, entries: np.ndarray, core: np.ndarray,
-                    group_ptr: np.ndarray, n_keys: int) -> np.ndarray:
+def _group_pointers(key: np.ndarray, core: np.ndarray, group_ptr: np.ndarray,
+                    n_keys: int) -> np.ndarray:
     """``ptr[s, g]:ptr[s, g + 1]`` spans key s's entries onto core group g (cores
-    ``group_ptr[g]:group_ptr[g + 1]``), for entries sorted by key then core: entry k has key
-    ``key[entries[k]]`` and target core ``core[k]``. Counted a chunk at a time: a key x group
-    number per entry would be the build's largest temporary."""
+    ``group_ptr[g]:group_ptr[g + 1]``), for entries sorted by key then core (entry k has key
+    ``key[k]`` and target core ``core[k]``)."""
     n_groups = len(group_ptr) - 1
-    core_group = np.repeat(np.arange(n_groups), np.diff(group_ptr))
-    counts = np.zeros(n_keys * n_groups, dtype=np.int64)
-    for start in range(0, entries.size, _CHUNK):
-        part = slice(start, start + _CHUNK)
-        cell = key[entries[part]].astype(np.int64)
-        cell *= n_groups
-        cell += core_group[core[part]]
-        counts += np.bincount(cell, minlength=counts.size)
-    ptr = np.zeros((n_keys, n_groups + 1), dtype=index_dtype(entries.size))
+    cell = key.astype(np.int64) * n_groups + _core_groups(group_ptr)[core]
+    counts = np.bincount(cell, minlength=n_keys * n_groups).reshape(n_keys, n_groups)
+    return _pointers(counts, key.size)
+
+
+def _core_groups(group_ptr: np.ndarray) -> np.ndarray:
+    """The core group of each core."""
+    return np.repeat(np.arange(len(group_ptr) - 1), np.diff(group_ptr))
+
+
+def _pointers(counts: np.ndarray, n_entries: int) -> np.ndarray:
+    """Key x group spans (see `_group_pointers`) from ``counts[key, group]``."""
+    n_keys, n_groups = counts.shape
+    ptr = np.zeros((n_keys, n_groups + 1), dtype=index_dtype(n_entries))
     ends = np.cumsum(counts).reshape(n_keys, n_groups)
     ptr[:, 1:] = ends
     ptr[1:, 0] = ends[:-1, -1]
