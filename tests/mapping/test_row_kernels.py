@@ -1,0 +1,99 @@
+"""The mapping's numba row kernels against plain numpy definitions of the same results."""
+
+import numpy as np
+import pytest
+
+from spinnaker_sim.mapping import RowStats
+from spinnaker_sim.mapping.row_kernels import (
+    row_order,
+    rows_and_synapses_per_core,
+    slice_row_stats,
+    static_target_words,
+)
+from spinnaker_sim.mapping.synaptic_rows import plastic_row_words, static_row_words
+
+
+def random_synapses(seed, n_projections=3, n_keys=50, n_cores=7):
+    """(key, core, projection) of synapses stored projection by projection, with repeats."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(0, 400, n_projections)
+    projection = np.repeat(np.arange(n_projections), sizes).astype(np.uint16)
+    key = rng.integers(0, n_keys, projection.size).astype(np.int32)
+    core = rng.integers(0, n_cores, projection.size).astype(np.uint16)
+    return key, core, projection, n_keys, n_cores
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_row_order_is_lexsort_by_key_core_projection(seed):
+    key, core, projection, n_keys, n_cores = random_synapses(seed)
+    order = np.empty(key.size, dtype=np.int32)
+    row_order(key, core, n_keys, n_cores, order)
+    np.testing.assert_array_equal(order, np.lexsort((projection, core, key)))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_rows_and_synapses_per_core_count_distinct_rows(seed):
+    key, core, projection, _, n_cores = random_synapses(seed)
+    order = np.lexsort((projection, core, key)).astype(np.int32)
+    rows, synapses = rows_and_synapses_per_core(order, key, core, projection, n_cores)
+    distinct = np.unique(np.stack([key, core, projection]), axis=1)
+    np.testing.assert_array_equal(rows, np.bincount(distinct[1], minlength=n_cores))
+    np.testing.assert_array_equal(synapses, np.bincount(core, minlength=n_cores))
+
+
+def test_static_target_words_pack_column_and_delay_and_count_key_groups():
+    rng = np.random.default_rng(5)
+    core_lo, core_hi = np.array([0, 10, 30]), np.array([10, 30, 35])
+    core_group = np.array([0, 0, 1])
+    n = 200
+    key = rng.integers(0, 9, n).astype(np.int32)
+    core = rng.integers(0, 3, n).astype(np.uint16)
+    index = (rng.integers(0, 100, n) % (core_hi - core_lo)[core]).astype(np.uint16)
+    synapse_type = rng.integers(0, 2, n).astype(np.uint8)
+    ring_delay = rng.integers(1, 17, n).astype(np.uint16)
+    order = rng.permutation(n).astype(np.int32)
+    targets = np.empty(n, dtype=np.uint32)
+    counts = np.zeros((9, 2), dtype=np.int64)
+    static_target_words(order, key, core, synapse_type, index, ring_delay, core_lo, core_hi,
+                        core_group, 4, targets, counts)
+    column = 2 * core_lo[core] + synapse_type * (core_hi - core_lo)[core] + index
+    np.testing.assert_array_equal(targets, ((column << 4) | (ring_delay & 15))[order])
+    expected = np.zeros((9, 2), dtype=np.int64)
+    np.add.at(expected, (key, core_group[core]), 1)
+    np.testing.assert_array_equal(counts, expected)
+
+
+@pytest.mark.parametrize("seed, atoms_per_core, ring_depth", [(0, 16, 16), (1, 7, 4), (2, 64, 8)])
+def test_slice_row_stats_match_rows_counted_with_numpy(seed, atoms_per_core, ring_depth):
+    rng = np.random.default_rng(seed)
+    n_pre, n_post, n = 40, 100, 3000
+    pre = rng.integers(0, n_pre, n).astype(np.int32)
+    post = rng.integers(0, n_post, n).astype(np.int32)
+    delay = rng.integers(1, 3 * ring_depth + 1, n).astype(np.int32)
+    n_slices = -(-n_post // atoms_per_core)
+    stats = slice_row_stats(pre, post, delay, n_pre, atoms_per_core, n_slices, ring_depth,
+                            np.empty(n, dtype=np.int32))
+    stage = (delay - 1) // ring_depth
+    rows, lengths = np.unique(np.stack([post // atoms_per_core, stage, pre]), axis=1,
+                              return_counts=True)
+    for delayed, mine in ((0, rows[1] == 0), (1, rows[1] > 0)):
+        row_slice, length = rows[0][mine], lengths[mine]
+
+        def per_slice(values, row_slice=row_slice):
+            return np.bincount(row_slice, weights=values, minlength=n_slices)
+        longest = np.zeros(n_slices, dtype=np.int64)
+        np.maximum.at(longest, row_slice, length)
+        np.testing.assert_array_equal(stats[delayed], [
+            per_slice(length), per_slice(None), longest, per_slice(static_row_words(length)),
+            per_slice(plastic_row_words(length))])
+
+
+def test_exact_row_stats_vertex_pairs_are_the_connected_pairs():
+    rng = np.random.default_rng(3)
+    pre = rng.integers(0, 50, 300)
+    post = rng.integers(0, 70, 300)
+    delay = rng.integers(1, 30, 300)
+    undelayed, delayed = RowStats.from_connections(pre, post, delay, 50, 70).vertex_pairs(8, 16, 16)
+    for pairs, mine in ((undelayed, delay <= 16), (delayed, delay > 16)):
+        expected = np.unique(np.stack([pre[mine] // 8, post[mine] // 16]), axis=1)
+        np.testing.assert_array_equal(np.stack([pairs.pre, pairs.post]), expected)
