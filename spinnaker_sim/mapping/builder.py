@@ -25,7 +25,6 @@ from .row_kernels import row_order
 from .synapse_columns import Layout, scaled_weights, synapse_set
 from .synaptic_matrix import (
     index_dtype, plastic_rows, plastic_words_per_core, sort_into_rows, static_synapses,
-    static_words_per_core,
 )
 from .weight_scaling import IncomingSynapses, expected_max_weight, left_shift_for
 
@@ -187,10 +186,10 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
                              layout, keep_exact=not fixed)
     static_order = np.empty(static_set.syn.key.size, dtype=index_dtype(static_set.syn.key.size))
     row_order(static_set.syn.key, static_set.syn.core, n_keys, n_cores, static_order)
-    core_words += static_words_per_core(static_set.syn, static_order, n_cores)
     static = static_synapses(static_set.syn, static_order, n_keys, lo, hi, 2 * n_atoms,
                              ring_depth, group_ptr)
     del static_order
+    core_words += static.core_words
     static_weights = (static_set.syn.weight16 if fixed else static_set.exact)[static.order]
     rounded_to_zero = {}
     for sset in (static_set, plastic_set):

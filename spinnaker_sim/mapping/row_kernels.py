@@ -35,7 +35,7 @@ def _order_stably_by(values, n_values, items, ordered):
 def row_order(key, core, n_keys, n_cores, order):
     """Synapse indices into `order` (an index per synapse), sorted by key, then core, then
     index: for synapses stored projection by projection, that is by (key, core, projection),
-    stable within a row (as ``np.lexsort``)."""
+    stable within a row (as ``np.lexsort``). Two stable counting sorts: by core, then by key."""
     for i in range(order.size):
         order[i] = i
     by_core = np.empty_like(order)
@@ -44,33 +44,28 @@ def row_order(key, core, n_keys, n_cores, order):
 
 
 @njit(cache=True)
-def rows_and_synapses_per_core(order, key, core, projection, n_cores):
-    """``counts[0, c]``: the rows (runs of one key, core and projection in `order`) core c
-    receives; ``counts[1, c]``: its synapses."""
-    counts = np.zeros((2, n_cores), dtype=np.int64)
-    previous = -1
-    for i in order:
-        if (previous < 0 or key[i] != key[previous] or core[i] != core[previous]
-                or projection[i] != projection[previous]):
-            counts[0, core[i]] += 1
-        counts[1, core[i]] += 1
-        previous = i
-    return counts
-
-
-@njit(cache=True)
-def static_target_words(order, key, core, synapse_type, index, ring_delay, core_lo, core_hi,
-                        core_group, delay_bits, targets, key_group_counts):
-    """Each static synapse's target word, in `order`: ``column << delay_bits | delay``, its
-    ring-buffer column ``2 lo + type x atoms + index`` on its core (see ``engine/synapses.py``);
-    and how many of key s's synapses go to core group g, into ``key_group_counts[s, g]``."""
+def pack_static_synapses(order, key, core, projection, synapse_type, index, ring_delay, core_lo,
+                         core_hi, core_group, delay_bits, targets, key_group_counts,
+                         core_counts):
+    """The static synapses, in `order` (row order), as the engine and the SDRAM estimate need
+    them: each one's target word ``column << delay_bits | delay``, its ring-buffer column
+    ``2 lo + type x atoms + index`` on its core (see ``engine/synapses.py``), into `targets`;
+    how many of key s's synapses go to core group g, into ``key_group_counts[s, g]``; and the
+    rows (runs of one key, core and projection) and synapses of core c, into
+    ``core_counts[0, c]`` and ``core_counts[1, c]``."""
     delay_mask = (1 << delay_bits) - 1
+    previous = -1
     for k in range(order.size):
         i = order[k]
         c = core[i]
         column = 2 * core_lo[c] + synapse_type[i] * (core_hi[c] - core_lo[c]) + index[i]
         targets[k] = (column << delay_bits) | (ring_delay[i] & delay_mask)
         key_group_counts[key[i], core_group[c]] += 1
+        if (previous < 0 or key[i] != key[previous] or c != core[previous]
+                or projection[i] != projection[previous]):
+            core_counts[0, c] += 1
+        core_counts[1, c] += 1
+        previous = i
 
 
 @njit(cache=True)
@@ -114,15 +109,3 @@ def slice_row_stats(pre, post, delay, n_pre, atoms_per_core, n_slices, ring_dept
             stats[d, STATIC_WORDS, s] += static_row_words(length)
             stats[d, PLASTIC_WORDS, s] += plastic_row_words(length)
     return stats
-
-
-@njit(cache=True)
-def vertex_pair_matrix(pre, post, delay, pre_atoms_per_core, post_atoms_per_core,
-                       n_pre_vertices, n_post_vertices, ring_depth):
-    """``has[delayed, pre vertex, post vertex]``: whether the pair shares synapses, those
-    the ring buffer holds (delayed 0) and those a delay extension re-sends (1)."""
-    has = np.zeros((2, n_pre_vertices, n_post_vertices), dtype=np.bool_)
-    for i in range(pre.size):
-        delayed = 1 if delay[i] > ring_depth else 0
-        has[delayed, pre[i] // pre_atoms_per_core, post[i] // post_atoms_per_core] = True
-    return has

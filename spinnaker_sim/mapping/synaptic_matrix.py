@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .row_kernels import row_order, rows_and_synapses_per_core, static_target_words
+from .row_kernels import pack_static_synapses, row_order
 from .synaptic_rows import plastic_row_words, static_row_words
 
 
@@ -90,6 +90,7 @@ class StaticSynapses:
     key_group_ptr: np.ndarray  # (keys, groups + 1)
     targets: np.ndarray        # uint32 (uint64 for rings too wide): column << delay_bits | delay
     order: np.ndarray          # targets[k] holds input synapse order[k]
+    core_words: np.ndarray     # SDRAM words of each core's static rows
 
 
 def sort_into_rows(syn: Synapses, n_keys: int, n_cores: int) -> Rows:
@@ -133,24 +134,21 @@ def plastic_rows(syn: Synapses, rows: Rows, n_keys: int, index_bits: np.ndarray,
 def static_synapses(syn: Synapses, order: np.ndarray, n_keys: int, core_lo: np.ndarray,
                     core_hi: np.ndarray, ring_columns: int, ring_depth: int,
                     group_ptr: np.ndarray) -> StaticSynapses:
-    """The static synapses (`order`: in row order) as target words, and where each key's run
-    enters each group of cores.
+    """The static synapses (`order`: in row order) as target words, where each key's run
+    enters each group of cores, and the SDRAM words of each core's static rows.
 
     Core c's ring columns are ``2 lo[c] .. 2 hi[c]``: excitatory first, then inhibitory."""
     delay_bits = ring_depth.bit_length() - 1
     dtype = np.uint32 if ring_columns << delay_bits <= 2 ** 32 else np.uint64
     targets = np.empty(order.size, dtype=dtype)
-    counts = np.zeros((n_keys, len(group_ptr) - 1), dtype=np.int64)
-    static_target_words(order, syn.key, syn.core, syn.synapse_type, syn.index, syn.ring_delay,
-                        core_lo, core_hi, _core_groups(group_ptr), delay_bits, targets, counts)
-    return StaticSynapses(_pointers(counts, order.size), targets, order)
-
-
-def static_words_per_core(syn: Synapses, order: np.ndarray, n_cores: int) -> np.ndarray:
-    """SDRAM words of each core's static rows (a header each, a word per synapse)."""
-    rows, synapses = rows_and_synapses_per_core(order, syn.key, syn.core, syn.projection,
-                                                n_cores)
-    return static_row_words(0) * rows + synapses
+    key_group_counts = np.zeros((n_keys, len(group_ptr) - 1), dtype=np.int64)
+    core_counts = np.zeros((2, len(core_lo)), dtype=np.int64)
+    pack_static_synapses(order, syn.key, syn.core, syn.projection, syn.synapse_type, syn.index,
+                         syn.ring_delay, core_lo, core_hi, _core_groups(group_ptr), delay_bits,
+                         targets, key_group_counts, core_counts)
+    rows, synapses = core_counts
+    return StaticSynapses(_pointers(key_group_counts, order.size), targets, order,
+                          static_row_words(0) * rows + synapses)
 
 
 def plastic_words_per_core(rows: Rows, n_cores: int) -> np.ndarray:

@@ -4,12 +4,7 @@ import numpy as np
 import pytest
 
 from spinnaker_sim.mapping import RowStats
-from spinnaker_sim.mapping.row_kernels import (
-    row_order,
-    rows_and_synapses_per_core,
-    slice_row_stats,
-    static_target_words,
-)
+from spinnaker_sim.mapping.row_kernels import pack_static_synapses, row_order, slice_row_stats
 from spinnaker_sim.mapping.synaptic_rows import plastic_row_words, static_row_words
 
 
@@ -32,35 +27,29 @@ def test_row_order_is_lexsort_by_key_core_projection(seed):
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_rows_and_synapses_per_core_count_distinct_rows(seed):
-    key, core, projection, _, n_cores = random_synapses(seed)
+def test_pack_static_synapses_words_key_group_counts_and_rows_per_core(seed):
+    key, core, projection, n_keys, n_cores = random_synapses(seed)
+    rng = np.random.default_rng(seed)
+    core_lo = np.arange(n_cores) * 10
+    core_hi = core_lo + rng.integers(1, 11, n_cores)
+    core_group = np.arange(n_cores) * 3 // n_cores
+    index = (rng.integers(0, 100, key.size) % (core_hi - core_lo)[core]).astype(np.uint16)
+    synapse_type = rng.integers(0, 2, key.size).astype(np.uint8)
+    ring_delay = rng.integers(1, 17, key.size).astype(np.uint16)
     order = np.lexsort((projection, core, key)).astype(np.int32)
-    rows, synapses = rows_and_synapses_per_core(order, key, core, projection, n_cores)
-    distinct = np.unique(np.stack([key, core, projection]), axis=1)
-    np.testing.assert_array_equal(rows, np.bincount(distinct[1], minlength=n_cores))
-    np.testing.assert_array_equal(synapses, np.bincount(core, minlength=n_cores))
-
-
-def test_static_target_words_pack_column_and_delay_and_count_key_groups():
-    rng = np.random.default_rng(5)
-    core_lo, core_hi = np.array([0, 10, 30]), np.array([10, 30, 35])
-    core_group = np.array([0, 0, 1])
-    n = 200
-    key = rng.integers(0, 9, n).astype(np.int32)
-    core = rng.integers(0, 3, n).astype(np.uint16)
-    index = (rng.integers(0, 100, n) % (core_hi - core_lo)[core]).astype(np.uint16)
-    synapse_type = rng.integers(0, 2, n).astype(np.uint8)
-    ring_delay = rng.integers(1, 17, n).astype(np.uint16)
-    order = rng.permutation(n).astype(np.int32)
-    targets = np.empty(n, dtype=np.uint32)
-    counts = np.zeros((9, 2), dtype=np.int64)
-    static_target_words(order, key, core, synapse_type, index, ring_delay, core_lo, core_hi,
-                        core_group, 4, targets, counts)
+    targets = np.empty(key.size, dtype=np.uint32)
+    key_group_counts = np.zeros((n_keys, 3), dtype=np.int64)
+    core_counts = np.zeros((2, n_cores), dtype=np.int64)
+    pack_static_synapses(order, key, core, projection, synapse_type, index, ring_delay, core_lo,
+                         core_hi, core_group, 4, targets, key_group_counts, core_counts)
     column = 2 * core_lo[core] + synapse_type * (core_hi - core_lo)[core] + index
     np.testing.assert_array_equal(targets, ((column << 4) | (ring_delay & 15))[order])
-    expected = np.zeros((9, 2), dtype=np.int64)
+    expected = np.zeros((n_keys, 3), dtype=np.int64)
     np.add.at(expected, (key, core_group[core]), 1)
-    np.testing.assert_array_equal(counts, expected)
+    np.testing.assert_array_equal(key_group_counts, expected)
+    distinct_rows = np.unique(np.stack([key, core, projection]), axis=1)
+    np.testing.assert_array_equal(core_counts, [np.bincount(distinct_rows[1], minlength=n_cores),
+                                                np.bincount(core, minlength=n_cores)])
 
 
 @pytest.mark.parametrize("seed, atoms_per_core, ring_depth", [(0, 16, 16), (1, 7, 4), (2, 64, 8)])
