@@ -52,6 +52,18 @@ def test_fixed_probability_and_total_number(pops):
     assert len(total) == 40
 
 
+def test_fixed_probability_draws_one_uniform_per_pair_post_by_post(pops, monkeypatch):
+    """The connections are the pairs whose draw, in one column-major stream, is below p, also
+    when the draws come a few columns at a time."""
+    from spinnaker_sim.pynn import connect
+    a, b = pops
+    monkeypatch.setattr(connect, "_PAIRS_PER_DRAW", 40)  # two 16-pre columns per draw
+    prob = sim.Projection(a, b, sim.FixedProbabilityConnector(0.3, rng=sim.NumpyRNG(7)))
+    draws = sim.NumpyRNG(7).next(16 * 16, "uniform", {"low": 0.0, "high": 1.0})
+    post, pre = np.divmod(np.flatnonzero(draws < 0.3), 16)
+    assert pairs(prob) == list(zip(pre.tolist(), post.tolist()))
+
+
 def test_distance_based_connectors(pops):
     a, b = pops
     near = sim.Projection(a, b, sim.DistanceDependentProbabilityConnector("d < 1.1"))
