@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 from pyNN import common, errors
+from pyNN.parameters import ParameterSpace
 from pyNN.space import Space
 
 from ..mapping.builder import ProjectionModel
@@ -252,9 +253,9 @@ def _stdp_parameters(mechanism):
     timing = mechanism.timing_dependence.parameter_space
     weight = mechanism.weight_dependence.parameter_space
     values = {}
-    for space in (timing, weight):
-        space.shape = (1,)
-        space.evaluate(simplify=True)
-        values.update({name: float(space[name]) for name in space.keys()})
+    for space in (timing, weight):  # evaluated in a copy: one mechanism may serve many projections
+        own = ParameterSpace(dict(space.items()), shape=(1,))
+        own.evaluate(simplify=True)
+        values.update({name: float(own[name]) for name in own.keys()})
     return (values["tau_plus"], values["tau_minus"], values["A_plus"], values["A_minus"],
             values["w_min"], values["w_max"], mechanism.weight_dependence.dependence)

@@ -86,6 +86,33 @@ def test_stdp_potentiates_pre_before_post_and_depresses_post_before_pre():
     assert weights["anti"] < 0.45
 
 
+def test_one_stdp_mechanism_serves_several_projections_as_separate_ones_would():
+    """PyNN scripts pass one synapse-type object to many projections (NEST runs them)."""
+    def final_weights(shared: bool):
+        sim.setup(timestep=1.0, rng_seed=2)
+        pre = sim.Population(10, sim.SpikeSourcePoisson(rate=40.0))
+        posts = [sim.Population(5, sim.IF_curr_exp()) for _ in range(2)]
+
+        def mechanism():
+            return sim.STDPMechanism(
+                timing_dependence=sim.SpikePairRule(tau_plus=15.0, tau_minus=25.0,
+                                                    A_plus=0.02, A_minus=0.01),
+                weight_dependence=sim.AdditiveWeightDependence(w_min=0.0, w_max=2.0),
+                weight=1.5, delay=1.0)
+        one = mechanism()
+        projections = [sim.Projection(pre, post, sim.AllToAllConnector(),
+                                      one if shared else mechanism()) for post in posts]
+        sim.run(300.0)
+        weights = [prj.get("weight", format="array") for prj in projections]
+        sim.end()
+        return weights
+
+    shared, separate = final_weights(True), final_weights(False)
+    for a, b in zip(shared, separate):
+        np.testing.assert_array_equal(a, b)
+    assert not np.all(shared[0] == 1.5)  # the weights did change
+
+
 def test_one_neuron_populations_connect_under_numpy_2():
     """pyNN 0.13's generic connect fails on 0-d masks for 1-neuron populations; we don't."""
     sim.setup(timestep=1.0)
