@@ -21,10 +21,10 @@ from .neuron_parameters import (
     weight_scale,
 )
 from .profiles import bits_for
-from .row_kernels import row_order
 from .synapse_columns import Layout, scaled_weights, synapse_set
 from .synaptic_matrix import (
-    index_dtype, plastic_rows, plastic_words_per_core, sort_into_rows, static_synapses,
+    index_dtype, plastic_rows, plastic_words_per_core, rows_order, sort_into_rows,
+    static_synapses,
 )
 from .weight_scaling import IncomingSynapses, expected_max_weight, left_shift_for
 
@@ -163,13 +163,13 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
     # synapses -> columns -> rows
     atom_core = np.repeat(np.arange(len(core_pop)), np.array(core_hi) - np.array(core_lo))
     layout = Layout(pops, atom_offset, atom_core, lo, de_first_key, shifts, n_keys, n_cores)
-    plastic_projection = [prj.stdp is not None for prj in projs]
+    plastic_projection = np.array([prj.stdp is not None for prj in projs], dtype=bool)
     weight_to_real = [2.0 ** (shifts[prj.post, prj.receptor] - 15) for prj in projs]
     rules = [_stdp_row(prj.stdp, scaled_weights(prj, pops[prj.post]), prj.weight,
                        weight_to_real[j], fixed)
              for j, prj in enumerate(projs) if plastic_projection[j]]
     projection_rule = np.cumsum(plastic_projection, dtype=np.int32) - 1
-    projection_rule[~np.array(plastic_projection, dtype=bool)] = -1
+    projection_rule[~plastic_projection] = -1
 
     plastic_set = synapse_set(projs, np.flatnonzero(plastic_projection).tolist(), layout,
                               keep_exact=not fixed)
@@ -182,13 +182,10 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
     plastic_weights = ((plastic.words >> np.uint32(16)).astype(float) if fixed
                        else plastic_set.exact[plastic.order])
 
-    static_set = synapse_set(projs, np.flatnonzero(np.logical_not(plastic_projection)).tolist(),
-                             layout, keep_exact=not fixed)
-    static_order = np.empty(static_set.syn.key.size, dtype=index_dtype(static_set.syn.key.size))
-    row_order(static_set.syn.key, static_set.syn.core, n_keys, n_cores, static_order)
-    static = static_synapses(static_set.syn, static_order, n_keys, lo, hi, 2 * n_atoms,
-                             ring_depth, group_ptr)
-    del static_order
+    static_set = synapse_set(projs, np.flatnonzero(~plastic_projection).tolist(), layout,
+                             keep_exact=not fixed)
+    static = static_synapses(static_set.syn, rows_order(static_set.syn, n_keys, n_cores), n_keys,
+                             lo, hi, 2 * n_atoms, ring_depth, group_ptr)
     core_words += static.core_words
     static_weights = (static_set.syn.weight16 if fixed else static_set.exact)[static.order]
     rounded_to_zero = {}

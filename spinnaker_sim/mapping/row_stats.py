@@ -155,7 +155,7 @@ class ExactRowStats(RowStats):
 
     def __init__(self, pre_idx, post_idx, delay_ticks, n_pre: int, n_post: int):
         # int32 (the projection's own arrays when they are): the mapping keeps these for its
-        # report; keys combining them are computed in int64
+        # report, and the row kernels take them as they are (one compiled signature)
         pre = np.asarray(pre_idx).ravel().astype(np.int32, copy=False)
         post = np.asarray(post_idx).ravel().astype(np.int32, copy=False)
         delay = np.broadcast_to(np.asarray(delay_ticks, dtype=np.int32), pre.shape)

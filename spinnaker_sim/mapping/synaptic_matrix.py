@@ -93,10 +93,16 @@ class StaticSynapses:
     core_words: np.ndarray     # SDRAM words of each core's static rows
 
 
-def sort_into_rows(syn: Synapses, n_keys: int, n_cores: int) -> Rows:
-    """Sort the synapses by (key, core, projection), stable within a row, and list the rows."""
+def rows_order(syn: Synapses, n_keys: int, n_cores: int) -> np.ndarray:
+    """The synapses' indices sorted by (key, core, projection), stable within a row."""
     order = np.empty(syn.key.size, dtype=index_dtype(syn.key.size))
     row_order(syn.key, syn.core, n_keys, n_cores, order)
+    return order
+
+
+def sort_into_rows(syn: Synapses, n_keys: int, n_cores: int) -> Rows:
+    """Sort the synapses into rows (see `rows_order`) and list the rows."""
+    order = rows_order(syn, n_keys, n_cores)
     new_row = np.zeros(order.size, dtype=bool)
     new_row[:1] = True
     for field in (syn.key, syn.core, syn.projection):  # one sorted field in memory at a time
