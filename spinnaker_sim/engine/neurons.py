@@ -13,10 +13,12 @@ of synapse and of membrane, so their bodies have no branch on the kind. The arit
 helpers that take and return scalars only.
 """
 
+from numba import njit
+
 from .fixed_point import (
     accum_div, accum_mul, accum_shift_right, constant, halve, ring_to_input, u032_mul,
 )
-from .jit import kernel, named_variant
+from .jit import KERNEL_OPTIONS, kernel, named_variant
 from .layout import (
     ALPHA_EXP_E, ALPHA_EXP_I, ALPHA_Q_E, ALPHA_Q_I, CONDUCTANCE_SHIFT, DECAY_E, DECAY_I, E_REV_E,
     E_REV_I, EXP_TC, I_OFFSET, INIT_E, INIT_I,
@@ -237,7 +239,7 @@ def _record(lo, hi, state, exc, inh, rec_columns, rec_row, rec_out):
         _sample(rec_columns, rec_out, RECORD_GSYN_INH, rec_row, i, inh[i - lo])
 
 
-@kernel
+@njit(**KERNEL_OPTIONS, inline="always")  # (a kernel would compile once per variable)
 def _sample(rec_columns, rec_out, var, row, atom, value):
     """One recorded variable of one atom into its column of the sample row (if recorded)."""
     column = rec_columns[var, atom]

@@ -11,6 +11,7 @@ tick's spikes."""
 
 import functools
 
+import numpy as np
 from numba import njit, prange
 
 from .jit import KERNEL_OPTIONS, kernel, named_variant
@@ -36,10 +37,12 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
     """
     # True, or None for what the model lacks: numba prunes code behind `is not None` checks of
     # None-typed arguments before compiling it
-    core_kinds = tuple(True if kinds & group else None for group in (
-        {LIF_CURR_EXP}, {LIF_COND_EXP}, {LIF_CURR_ALPHA}, {LIF_CURR_DELTA}, {IZHIKEVICH},
-        {SPIKE_SOURCE_POISSON}, {SPIKE_SOURCE_ARRAY, SPIKE_INJECTOR}))
+    curr_exp, cond_exp, curr_alpha, curr_delta, izhikevich, poisson, arrays = (
+        True if kinds & group else None for group in (
+            {LIF_CURR_EXP}, {LIF_COND_EXP}, {LIF_CURR_ALPHA}, {LIF_CURR_DELTA}, {IZHIKEVICH},
+            {SPIKE_SOURCE_POISSON}, {SPIKE_SOURCE_ARRAY, SPIKE_INJECTOR}))
     stdp = True if plastic else None
+    extensions = True if DELAY_EXTENSION in kinds else None
 
     def run_ticks(t0, n_ticks, cores, neurons, synapses, plasticity, sources, currents, recording,
                   spikes):
@@ -53,29 +56,36 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
         spike_buffer, spike_buffer_n = recording[4], recording[5]
         n_real = neurons[2].shape[0]  # atoms (refractory counters are per atom)
         n_groups = group_ptr.shape[0] - 1
+        # group numbers are passed as int64 in every call: prange's index is unsigned and a
+        # literal 0 is a type of its own, and numba would compile the callees for each type
+        first_group = np.int64(0)
         t = t0
         while t < t0 + n_ticks and spike_buffer_n[0] + n_real <= spike_buffer.shape[0]:
             # one parallel region per tick: each group of cores takes the previous tick's spikes
             # into its rings, then updates (a spike takes at least a tick to arrive)
             if parallel:
                 for g in prange(n_groups):
-                    _tick_group(g, g + 1, t, t > t0, cores, neurons, synapses, plasticity,
-                                sources, cs_values[t - t0], cs_column, recording, spikes, stdp,
-                                *core_kinds)
+                    group = np.int64(g)
+                    _tick_group(group, group + 1, t, t > t0, cores, neurons, synapses,
+                                plasticity, sources, cs_values[t - t0], cs_column, recording,
+                                spikes, stdp, curr_exp, cond_exp, curr_alpha, curr_delta,
+                                izhikevich, poisson, arrays)
             else:
-                _tick_group(0, n_groups, t, t > t0, cores, neurons, synapses, plasticity,
-                            sources, cs_values[t - t0], cs_column, recording, spikes, stdp,
-                            *core_kinds)
-            _gather_spikes(t, cores, plasticity, recording, spikes)
+                _tick_group(first_group, n_groups, t, t > t0, cores, neurons, synapses,
+                            plasticity, sources, cs_values[t - t0], cs_column, recording, spikes,
+                            stdp, curr_exp, cond_exp, curr_alpha, curr_delta, izhikevich,
+                            poisson, arrays)
+            _gather_spikes(t, cores, plasticity, recording, spikes, extensions)
             t += 1
         if t > t0:  # the last tick's spikes, so a run ends with every spike delivered
             if parallel:
                 for g in prange(n_groups):
-                    _deliver_groups(g, g + 1, t - 1, cores, neurons, synapses, plasticity,
-                                    spikes, stdp)
+                    group = np.int64(g)
+                    _deliver_groups(group, group + 1, t - 1, cores, neurons, synapses,
+                                    plasticity, spikes, stdp)
             else:
-                _deliver_groups(0, n_groups, t - 1, cores, neurons, synapses, plasticity,
-                                spikes, stdp)
+                _deliver_groups(first_group, n_groups, t - 1, cores, neurons, synapses,
+                                plasticity, spikes, stdp)
         return t
 
     # threads need no reference counting either: the kernels allocate nothing
@@ -84,7 +94,9 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
     return njit(**KERNEL_OPTIONS, parallel=parallel)(named_variant(run_ticks, variant))
 
 
-@kernel
+# _tick_group and _update_core are inlined by numba (one call site each): compiled as kernels of
+# their own, their code was compiled and optimised once more at each level (3 s of a cold start)
+@njit(**KERNEL_OPTIONS, inline="always")
 def _tick_group(group_first, group_last, t, deliver, cores, neurons, synapses, plasticity,
                 sources, cs_row, cs_column, recording, spikes, stdp, curr_exp, cond_exp,
                 curr_alpha, curr_delta, izhikevich, poisson, arrays):
@@ -100,7 +112,7 @@ def _tick_group(group_first, group_last, t, deliver, cores, neurons, synapses, p
                      curr_exp, cond_exp, curr_alpha, curr_delta, izhikevich, poisson, arrays)
 
 
-@kernel
+@njit(**KERNEL_OPTIONS, inline="always")
 def _update_core(c, t, cores, neurons, sources, cs_row, cs_column, recording, spikes, curr_exp,
                  cond_exp, curr_alpha, curr_delta, izhikevich, poisson, arrays):
     """Core `c`'s update in tick `t`: neurons integrate, sources emit."""
@@ -129,9 +141,10 @@ def _update_core(c, t, cores, neurons, sources, cs_row, cs_column, recording, sp
 
 
 @kernel
-def _gather_spikes(t, cores, plasticity, recording, spikes):
+def _gather_spikes(t, cores, plasticity, recording, spikes, extensions):
     """Tick `t`'s spikes into the history, in key order, with the delay-extension cores'
-    re-sent ones; recorded ones into the spike buffer, post spikes into the STDP history."""
+    re-sent ones (`extensions`: True, or None for a model without delay-extension cores);
+    recorded ones into the spike buffer, post spikes into the STDP history."""
     kind, lo, hi, depth, counters = cores[0], cores[1], cores[2], cores[3], cores[8]
     de_source_lo, de_stages = cores[9], cores[10]
     post_hist, post_hist_n = plasticity[4], plasticity[5]
@@ -139,10 +152,10 @@ def _gather_spikes(t, cores, plasticity, recording, spikes):
     fired_ids, fired_count, n_fired, hist_ids, hist_count, hist_n = spikes
     track_post = post_hist.shape[0] == fired_ids.shape[0]
     h = t % hist_n.shape[0]
-    m = 0
+    m = np.int64(0)  # (a literal 0 would compile _resend_delayed once more, for its type)
     for c in range(kind.shape[0]):
         sent = 0
-        if kind[c] == DELAY_EXTENSION:
+        if extensions is not None and kind[c] == DELAY_EXTENSION:
             m, sent = _resend_delayed(t, c, lo, hi, depth, de_source_lo, de_stages, hist_ids,
                                       hist_count, hist_n, h, m)
         else:
