@@ -176,7 +176,8 @@ def _spike_counts(exc, inh, recorded: bool) -> np.ndarray:
 
 def synapse_memory() -> dict:
     """Bytes per synapse of spinnaker_sim's built network: the engine's synaptic arrays, and
-    the frontend's per-connection copies (Projection pre/post/values, the builder's positions).
+    the frontend's per-connection copies (Projection pre/post/values, the builder's positions
+    of plastic synapses).
 
     All projections (stimulus included) count, as every one has words in the engine."""
     from spinnaker_sim.pynn import simulator
@@ -188,7 +189,7 @@ def synapse_memory() -> dict:
     frontend_bytes = sum(_stored_bytes(prj._pre) + _stored_bytes(prj._post)
                          + sum(_stored_bytes(v) for v in prj._values.values())
                          for prj in state.projections)
-    frontend_bytes += sum(p.nbytes for p in state.built.synapse_position)
+    frontend_bytes += sum(p.nbytes for p in state.built.synapse_position if p is not None)
     total = sum(len(prj) for prj in state.projections)
     return {"all_synapses": total, "engine_synapse_bytes": engine_bytes,
             "engine_bytes_per_synapse": engine_bytes / max(1, total),

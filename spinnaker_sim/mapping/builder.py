@@ -21,7 +21,7 @@ from .neuron_parameters import (
     weight_scale,
 )
 from .profiles import bits_for
-from .synapse_columns import Layout, scaled_weights, synapse_set
+from .synapse_columns import Layout, SynapseSet, scaled_weights, synapse_set
 from .synaptic_matrix import (
     index_dtype, plastic_rows, plastic_words_per_core, rows_order, sort_into_rows,
     static_synapses,
@@ -67,7 +67,8 @@ class BuiltNetwork:
     atom_offset: np.ndarray             # first atom of each population
     population_cores: list              # core numbers of each population
     shifts: np.ndarray                  # (populations, 2)
-    synapse_position: list              # per projection: each connection's place in its matrix
+    synapse_position: list              # per plastic projection: each connection's place in
+                                        # the plastic matrix (None for a static projection)
     weight_to_real: list                # per projection: factor from stored units to PyNN
     core_synaptic_words: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
@@ -195,8 +196,7 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
     release_freed_memory()
     for j, prj in enumerate(projs):
         _warn_if_rounded_to_zero(prj, rounded_to_zero[j], shifts[prj.post, prj.receptor])
-    synapse_position = _synapse_positions(
-        len(projs), ((static_set, static.order), (plastic_set, plastic.order)))
+    synapse_position = _synapse_positions(len(projs), plastic_set, plastic.order)
     any_plastic = bool(rules)
 
     arrays = NetworkArrays(
@@ -232,16 +232,16 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
                         weight_to_real, core_words)
 
 
-def _synapse_positions(n_projections: int, sets) -> list:
-    """Per projection: where each of its connections sits in its matrix. `sets` pairs each
-    SynapseSet with its matrix's order (entry k of the matrix holds set entry order[k])."""
-    n = sum(order.size for _, order in sets)
+def _synapse_positions(n_projections: int, plastic: SynapseSet, order: np.ndarray) -> list:
+    """Per projection: where each of its connections sits in the plastic matrix, whose entry k
+    holds entry order[k] of the `plastic` set; None for the static projections, whose weights
+    do not change in a run (they are read back as the frontend's, quantised: 4 bytes per
+    synapse less to keep)."""
     positions = [None] * n_projections
-    for synapses, order in sets:
-        position = np.empty(order.size, dtype=index_dtype(n))
-        position[order] = np.arange(order.size, dtype=position.dtype)
-        for j in synapses.projections:
-            positions[j] = position[synapses.entries(j)]
+    position = np.empty(order.size, dtype=index_dtype(order.size))
+    position[order] = np.arange(order.size, dtype=position.dtype)
+    for j in plastic.projections:
+        positions[j] = position[plastic.entries(j)]
     return positions
 
 

@@ -8,6 +8,8 @@ from pyNN.parameters import ParameterSpace
 from pyNN.space import Space
 
 from ..mapping.builder import ProjectionModel
+from ..mapping.neuron_parameters import weight_scale
+from ..mapping.weight_scaling import quantise
 from . import simulator
 from .connect import connect
 from .standardmodels import STDPMechanism, StaticSynapse
@@ -102,22 +104,25 @@ class Projection(common.Projection):
         return self._values.get(name)
 
     def _current_weights(self):
+        """The weights as the machine holds them once built: 16-bit in fixed point, and as
+        STDP left them on a plastic projection."""
         state = simulator.state
         weights = self._values["weight"]
-        if state.built is None:
+        plastic = isinstance(self.synapse_type, STDPMechanism)
+        if state.built is None or not (plastic or state.fixed):
             return weights
         j = state.projections.index(self)
-        position = state.built.synapse_position[j]
-        unit = state.built.weight_to_real[j]
-        scale = _scale(self, state)
-        if isinstance(self.synapse_type, STDPMechanism):
-            stored = state.engine.net.plastic_weights[position]
-        elif state.fixed:
-            stored = state.engine.net.static_weights[position].astype(float)
-        else:
-            return weights
+        post_parent, post_index = _in_parent(self.post, self._post)
+        model = post_parent.build_model()
+        receptor = self.post.receptor_types.index(self.receptor_type)
+        scale = weight_scale(model.kind, receptor, model.parameters, post_index)
+        if plastic:
+            stored = state.engine.net.plastic_weights[state.built.synapse_position[j]]
+        else:  # static weights do not change in a run: the builder's quantised ones
+            shift = state.built.shifts[state.populations.index(post_parent), receptor]
+            stored = quantise(weights * scale, shift)
         sign = -1.0 if np.any(weights < 0) else 1.0
-        return sign * stored * (unit if state.fixed else 1.0) / scale
+        return sign * stored * (state.built.weight_to_real[j] if state.fixed else 1.0) / scale
 
     def _get_attributes_as_list(self, names):
         columns = []
@@ -239,14 +244,6 @@ def _belongs_to_current_simulation(population) -> bool:
     if isinstance(root, common.Assembly):
         return all(_belongs_to_current_simulation(p) for p in root.populations)
     return any(root is p for p in state.populations)
-
-
-def _scale(projection, state):
-    from ..mapping.neuron_parameters import weight_scale
-    post_parent, post_index = _in_parent(projection.post, projection._post)
-    model = post_parent.build_model()
-    return weight_scale(model.kind, projection.post.receptor_types.index(
-        projection.receptor_type), model.parameters, post_index)
 
 
 def _stdp_parameters(mechanism):

@@ -3,6 +3,7 @@
 import numpy as np
 
 import spinnaker_sim as sim
+from spinnaker_sim.pynn import simulator
 
 #: stated tolerance of the fixed-point membrane trace against float64 (mV); measured 0.017 mV
 #: at most (0.011 mV on average) over 500 ms of Poisson-driven subthreshold input
@@ -111,6 +112,33 @@ def test_one_stdp_mechanism_serves_several_projections_as_separate_ones_would():
     for a, b in zip(shared, separate):
         np.testing.assert_array_equal(a, b)
     assert not np.all(shared[0] == 1.5)  # the weights did change
+
+
+def test_static_weights_read_back_are_the_16_bit_weights_the_engine_holds():
+    """Fixed point: get("weight") after a run gives each connection's stored 16-bit weight in
+    PyNN units (with its sign), within half a step of the weight that was set."""
+    sim.setup(timestep=1.0, rng_seed=1)
+    sources = sim.Population(30, sim.SpikeSourcePoisson(rate=20.0))
+    cells = sim.Population(30, sim.IF_curr_exp())
+    rng = np.random.default_rng(5)
+    set_weights = {"excitatory": rng.uniform(0.1, 2.0, 30), "inhibitory": -rng.uniform(0.1, 0.9, 30)}
+    projections = {receptor: sim.Projection(
+        sources, cells, sim.FromListConnector([(i, i, w[i], 1.0) for i in range(30)]),
+        receptor_type=receptor) for receptor, w in set_weights.items()}
+    sim.run(10.0)
+    state = simulator.state
+    net = state.engine.net
+    keys = state._atom_offset(sources) + np.arange(30)
+    for j, (receptor, prj) in enumerate(projections.items()):
+        read = np.array(prj.get("weight", format="list"))[:, 2]
+        unit = state.built.weight_to_real[j]
+        assert np.all(np.abs(read - set_weights[receptor]) <= unit / 2)
+        assert np.all(np.sign(read) == np.sign(set_weights[receptor]))
+        # one synapse per key and projection: the key's run holds both projections' synapses,
+        # on the one core, in projection order
+        stored = net.static_weights[net.static_ptr[keys, 0] + j]
+        np.testing.assert_array_equal(np.abs(read) / unit, stored)
+    sim.end()
 
 
 def test_one_neuron_populations_connect_under_numpy_2():
