@@ -21,11 +21,11 @@ from .neuron_parameters import (
     weight_scale,
 )
 from .profiles import bits_for
-from .synapse_columns import Layout, SynapseSet, scaled_weights, synapse_set
-from .synaptic_matrix import (
-    index_dtype, plastic_rows, plastic_words_per_core, rows_order, sort_into_rows,
-    static_synapses,
+from .synapse_columns import (
+    Layout, SynapseSet, scaled_weights, synapse_set, weight_statistics,
 )
+from .static_matrix import static_synapses
+from .synaptic_matrix import index_dtype, plastic_rows, plastic_words_per_core, sort_into_rows
 from .weight_scaling import IncomingSynapses, expected_max_weight, left_shift_for
 
 POST_HISTORY_SPIKES = 16
@@ -88,7 +88,7 @@ def _shifts(pops, projs, dt):
         for receptor in (0, 1):
             mine = [j for j, prj in enumerate(projs)
                     if prj.post == p and prj.receptor == receptor]
-            incoming = [IncomingSynapses(scaled_weights(projs[j], pop),
+            incoming = [IncomingSynapses(*weight_statistics(projs[j], pop),
                                          _max_in_degree(projs[j]),
                                          _source_rate(pops[projs[j].pre], pop)) for j in mine]
             biggest = expected_max_weight(incoming, dt, pop.ring_buffer_sigma)
@@ -183,17 +183,13 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
     plastic_weights = ((plastic.words >> np.uint32(16)).astype(float) if fixed
                        else plastic_set.exact[plastic.order])
 
-    static_set = synapse_set(projs, np.flatnonzero(~plastic_projection).tolist(), layout,
-                             keep_exact=not fixed)
-    static = static_synapses(static_set.syn, rows_order(static_set.syn, n_keys, n_cores), n_keys,
-                             lo, hi, 2 * n_atoms, ring_depth, group_ptr)
-    core_words += static.core_words
-    static_weights = (static_set.syn.weight16 if fixed else static_set.exact)[static.order]
-    rounded_to_zero = {}
-    for sset in (static_set, plastic_set):
-        rounded_to_zero.update(zip(sset.projections, sset.rounded_to_zero))
-        sset.syn = sset.exact = None  # the columns go before the engine's arrays are made
+    rounded_to_zero = dict(zip(plastic_set.projections, plastic_set.rounded_to_zero))
+    plastic_set.syn = plastic_set.exact = None  # the columns go before the static synapses
     release_freed_memory()
+    static = static_synapses(projs, np.flatnonzero(~plastic_projection).tolist(), layout, hi,
+                             2 * n_atoms, ring_depth, group_ptr, fixed)
+    core_words += static.core_words
+    rounded_to_zero.update(static.rounded_to_zero)
     for j, prj in enumerate(projs):
         _warn_if_rounded_to_zero(prj, rounded_to_zero[j], shifts[prj.post, prj.receptor])
     synapse_position = _synapse_positions(len(projs), plastic_set, plastic.order)
@@ -209,7 +205,7 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
         atom_core=atom_core.astype(np.int32),
         de_source_lo=de_source_lo, de_stages=de_stages,
         group_ptr=group_ptr, static_ptr=static.key_group_ptr, static_targets=static.targets,
-        static_weights=static_weights,
+        static_weights=static.weights,
         plastic_ptr=plastic.key_group_ptr, row_core=plastic.row_core,
         row_start=plastic.row_start,
         row_rule=projection_rule[plastic.row_projection],

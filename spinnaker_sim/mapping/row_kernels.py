@@ -1,5 +1,5 @@
 """The mapping's numba kernels over synapses: sorting them into rows, counting rows, and
-packing the static ones into target words.
+placing the static ones in the engine's runs.
 
 A row is the synapses of one key onto one core (one per projection). At 64k neurons x 80
 synapses, numpy's ``lexsort`` and ``unique`` over int64 keys took ~2.5 s, and the temporaries of
@@ -44,28 +44,42 @@ def row_order(key, core, n_keys, n_cores, order):
 
 
 @njit(cache=True)
-def pack_static_synapses(order, key, core, projection, synapse_type, index, ring_delay, core_lo,
-                         core_hi, core_group, delay_bits, targets, key_group_counts,
-                         core_counts):
-    """The static synapses, in `order` (row order), as the engine and the SDRAM estimate need
-    them: each one's target word ``column << delay_bits | delay``, its ring-buffer column
-    ``2 lo + type x atoms + index`` on its core (see ``engine/synapses.py``), into `targets`;
-    how many of key s's synapses go to core group g, into ``key_group_counts[s, g]``; and the
-    rows (runs of one key, core and projection) and synapses of core c, into
-    ``core_counts[0, c]`` and ``core_counts[1, c]``."""
-    delay_mask = (1 << delay_bits) - 1
-    previous = -1
-    for k in range(order.size):
-        i = order[k]
-        c = core[i]
-        column = 2 * core_lo[c] + synapse_type[i] * (core_hi[c] - core_lo[c]) + index[i]
-        targets[k] = (column << delay_bits) | (ring_delay[i] & delay_mask)
-        key_group_counts[key[i], core_group[c]] += 1
-        if (previous < 0 or key[i] != key[previous] or c != core[previous]
-                or projection[i] != projection[previous]):
-            core_counts[0, c] += 1
-        core_counts[1, c] += 1
-        previous = i
+def place_by_key(key, next_place, words, weights, number, out_words, out_weights,
+                 out_projection):
+    """Synapse i's word and weight to ``out_*[next_place[key[i]]]`` (then the key's next place
+    moves on), with its projection's `number`: in input order within each key's run."""
+    for i in range(key.size):
+        k = next_place[key[i]]
+        out_words[k] = words[i]
+        out_weights[k] = weights[i]
+        out_projection[k] = number
+        next_place[key[i]] = k + 1
+
+
+@njit(cache=True)
+def sort_runs_by_core(run_start, words, weights, projection, atom_core, delay_bits, core_group,
+                      key_group_counts, core_counts):
+    """Sort each key's run of static synapses (``run_start[s]:run_start[s + 1]``) stably by
+    target core, the core of its word's ring column ``word >> delay_bits``; count how many of
+    key s's synapses go to core group g into ``key_group_counts[s, g]``, and the rows (runs of
+    one key, core and projection) and synapses of core c into ``core_counts[:, c]``."""
+    for s in range(run_start.size - 1):
+        lo, hi = run_start[s], run_start[s + 1]
+        cores = np.empty(hi - lo, dtype=np.int64)
+        for k in range(lo, hi):
+            cores[k - lo] = atom_core[(words[k] >> delay_bits) >> 1]
+        if np.any(cores[1:] < cores[:-1]):  # runs mostly come sorted: connectors go post by post
+            by_core = np.argsort(cores, kind="mergesort")
+            cores = cores[by_core]
+            words[lo:hi] = words[lo:hi][by_core]
+            weights[lo:hi] = weights[lo:hi][by_core]
+            projection[lo:hi] = projection[lo:hi][by_core]
+        for k in range(lo, hi):
+            c = cores[k - lo]
+            key_group_counts[s, core_group[c]] += 1
+            if k == lo or c != cores[k - lo - 1] or projection[k] != projection[k - 1]:
+                core_counts[0, c] += 1
+            core_counts[1, c] += 1
 
 
 @njit(cache=True)

@@ -55,6 +55,23 @@ def scaled_weights(prj, post, part: slice = slice(None)) -> np.ndarray:
                                          prj.post_index[part])
 
 
+def weight_statistics(prj, post) -> tuple[int, float, float, float]:
+    """(count, mean, variance, maximum) of a projection's `scaled_weights`, a chunk at a time
+    (the whole projection's would be 8 bytes per synapse, and its variance 16 more)."""
+    n = prj.pre_index.size
+    parts = [slice(first, min(n, first + _CHUNK)) for first in range(0, n, _CHUNK)]
+    if not parts:
+        return 0, 0.0, 0.0, 0.0
+    total, biggest = 0.0, 0.0
+    for part in parts:
+        scaled = scaled_weights(prj, post, part)
+        total += float(scaled.sum())
+        biggest = max(biggest, float(scaled.max()))
+    mean = total / n
+    squares = sum(float(((scaled_weights(prj, post, part) - mean) ** 2).sum()) for part in parts)
+    return n, mean, squares / n, biggest
+
+
 def synapse_set(projs: list, chosen: list, layout: Layout, keep_exact: bool) -> SynapseSet:
     """Columns of the projections numbered `chosen`."""
     sizes = [projs[j].pre_index.size for j in chosen]
@@ -70,32 +87,56 @@ def synapse_set(projs: list, chosen: list, layout: Layout, keep_exact: bool) -> 
 def _fill(syn: Synapses, exact, at: int, number: int, prj, layout: Layout) -> int:
     """Write projection `prj` (number `number`) into the columns from entry `at` on; returns
     how many of its non-zero weights round to 0 in 16 bits."""
+    lost = 0
+    for chunk in connection_chunks(prj, layout):
+        out = slice(at + chunk.part.start, at + chunk.part.stop)
+        syn.core[out] = chunk.core
+        syn.index[out] = chunk.index
+        syn.ring_delay[out] = chunk.ring_delay
+        syn.key[out] = chunk.key
+        syn.weight16[out] = chunk.weight16
+        lost += chunk.rounded_to_zero
+        if exact is not None:
+            exact[out] = chunk.scaled
+    n = prj.pre_index.size
+    syn.projection[at:at + n] = number
+    syn.synapse_type[at:at + n] = prj.receptor
+    return lost
+
+
+@dataclass
+class ConnectionChunk:
+    """Connections `part` of a projection as the synaptic matrix needs them."""
+
+    part: slice
+    key: np.ndarray          # source key (a delay-extension stage's for long delays)
+    core: np.ndarray         # target core
+    index: np.ndarray        # target atom within its core
+    ring_delay: np.ndarray   # ticks left for the ring buffer
+    scaled: np.ndarray       # |weight| x the post-synaptic model's factor
+    weight16: np.ndarray     # the 16-bit weight stored for it
+    rounded_to_zero: int     # non-zero weights that quantise to 0
+
+
+def connection_chunks(prj, layout: Layout):
+    """Yield projection `prj`'s connections as `ConnectionChunk` s, a chunk at a time (a few
+    MB of temporaries whatever the model's size)."""
     post = layout.pops[prj.post]
     shift = layout.shifts[prj.post, prj.receptor]
     n = prj.pre_index.size
-    lost = 0
     for first in range(0, n, _CHUNK):
         part = slice(first, min(n, first + _CHUNK))
-        out = slice(at + part.start, at + part.stop)
         post_atom = layout.atom_offset[prj.post] + prj.post_index[part]
         core = layout.atom_core[post_atom]
-        syn.core[out] = core
-        syn.index[out] = post_atom - layout.core_lo[core]
-        stage, syn.ring_delay[out] = delay_stage(prj.delay_ticks[part], post.ring_buffer_depth)
+        stage, ring_delay = delay_stage(prj.delay_ticks[part], post.ring_buffer_depth)
         pre_index = prj.pre_index[part]
         key = layout.atom_offset[prj.pre] + pre_index
         if stage.size and stage.max() > 0:
             key = _delayed_keys(key, stage, pre_index, prj, layout)
-        syn.key[out] = key
         scaled = scaled_weights(prj, post, part)
         w16 = quantise(scaled, shift)
-        lost += int(np.count_nonzero((scaled > 0) & (w16 == 0)))
-        syn.weight16[out] = w16
-        if exact is not None:
-            exact[out] = scaled
-    syn.projection[at:at + n] = number
-    syn.synapse_type[at:at + n] = prj.receptor
-    return lost
+        yield ConnectionChunk(part, key, core, post_atom - layout.core_lo[core], ring_delay,
+                              scaled, w16, int(np.count_nonzero((scaled > 0) & (w16 == 0))))
 
 
 def _delayed_keys(key, stage, pre_index, prj, layout: Layout):

@@ -9,15 +9,16 @@ takes. The engine stores the two kinds of synapse for what delivery needs:
   target core), because its row keeps the STDP state;
 - a **static** synapse becomes one target word ``column << delay_bits | delay``: its ring-buffer
   column (see ``engine/synapses.py``) and the delay left for the ring. A key's static synapses
-  are one run, in row order, so delivering a spike is one loop however many cores it reaches.
+  are one run, in row order, so delivering a spike is one loop however many cores it reaches
+  (built by ``static_matrix.py``, which sorts each key's run rather than all synapses).
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
-from .row_kernels import pack_static_synapses, row_order
-from .synaptic_rows import plastic_row_words, static_row_words
+from .row_kernels import row_order
+from .synaptic_rows import plastic_row_words
 
 
 @dataclass
@@ -80,29 +81,11 @@ class PlasticRows:
     order: np.ndarray          # words[k] holds input synapse order[k]
 
 
-@dataclass
-class StaticSynapses:
-    """The static synapses as the engine keeps them: those of key s are
-    ``key_group_ptr[s, 0]:key_group_ptr[s, -1]``, in row order (so sorted by target core), and
-    those onto core group g (``group_ptr[g]:group_ptr[g + 1]``, one thread's cores) are
-    ``key_group_ptr[s, g]:key_group_ptr[s, g + 1]``."""
-
-    key_group_ptr: np.ndarray  # (keys, groups + 1)
-    targets: np.ndarray        # uint32 (uint64 for rings too wide): column << delay_bits | delay
-    order: np.ndarray          # targets[k] holds input synapse order[k]
-    core_words: np.ndarray     # SDRAM words of each core's static rows
-
-
-def rows_order(syn: Synapses, n_keys: int, n_cores: int) -> np.ndarray:
-    """The synapses' indices sorted by (key, core, projection), stable within a row."""
+def sort_into_rows(syn: Synapses, n_keys: int, n_cores: int) -> Rows:
+    """Sort the synapses into rows, by (key, core, projection) and stable within a row, and
+    list the rows."""
     order = np.empty(syn.key.size, dtype=index_dtype(syn.key.size))
     row_order(syn.key, syn.core, n_keys, n_cores, order)
-    return order
-
-
-def sort_into_rows(syn: Synapses, n_keys: int, n_cores: int) -> Rows:
-    """Sort the synapses into rows (see `rows_order`) and list the rows."""
-    order = rows_order(syn, n_keys, n_cores)
     new_row = np.zeros(order.size, dtype=bool)
     new_row[:1] = True
     for field in (syn.key, syn.core, syn.projection):  # one sorted field in memory at a time
@@ -137,26 +120,6 @@ def plastic_rows(syn: Synapses, rows: Rows, n_keys: int, index_bits: np.ndarray,
                        rows.projection.astype(np.int32), words, order)
 
 
-def static_synapses(syn: Synapses, order: np.ndarray, n_keys: int, core_lo: np.ndarray,
-                    core_hi: np.ndarray, ring_columns: int, ring_depth: int,
-                    group_ptr: np.ndarray) -> StaticSynapses:
-    """The static synapses (`order`: in row order) as target words, where each key's run
-    enters each group of cores, and the SDRAM words of each core's static rows.
-
-    Core c's ring columns are ``2 lo[c] .. 2 hi[c]``: excitatory first, then inhibitory."""
-    delay_bits = ring_depth.bit_length() - 1
-    dtype = np.uint32 if ring_columns << delay_bits <= 2 ** 32 else np.uint64
-    targets = np.empty(order.size, dtype=dtype)
-    key_group_counts = np.zeros((n_keys, len(group_ptr) - 1), dtype=np.int64)
-    core_counts = np.zeros((2, len(core_lo)), dtype=np.int64)
-    pack_static_synapses(order, syn.key, syn.core, syn.projection, syn.synapse_type, syn.index,
-                         syn.ring_delay, core_lo, core_hi, _core_groups(group_ptr), delay_bits,
-                         targets, key_group_counts, core_counts)
-    rows, synapses = core_counts
-    return StaticSynapses(_pointers(key_group_counts, order.size), targets, order,
-                          static_row_words(0) * rows + synapses)
-
-
 def plastic_words_per_core(rows: Rows, n_cores: int) -> np.ndarray:
     """SDRAM words of each core's plastic rows (header, pre-trace, half-words per synapse)."""
     return np.bincount(rows.core, weights=plastic_row_words(rows.lengths()),
@@ -169,17 +132,17 @@ def _group_pointers(key: np.ndarray, core: np.ndarray, group_ptr: np.ndarray,
     ``group_ptr[g]:group_ptr[g + 1]``), for entries sorted by key then core (entry k has key
     ``key[k]`` and target core ``core[k]``)."""
     n_groups = len(group_ptr) - 1
-    cell = key.astype(np.int64) * n_groups + _core_groups(group_ptr)[core]
+    cell = key.astype(np.int64) * n_groups + core_groups(group_ptr)[core]
     counts = np.bincount(cell, minlength=n_keys * n_groups).reshape(n_keys, n_groups)
-    return _pointers(counts, key.size)
+    return pointers(counts, key.size)
 
 
-def _core_groups(group_ptr: np.ndarray) -> np.ndarray:
+def core_groups(group_ptr: np.ndarray) -> np.ndarray:
     """The core group of each core."""
     return np.repeat(np.arange(len(group_ptr) - 1), np.diff(group_ptr))
 
 
-def _pointers(counts: np.ndarray, n_entries: int) -> np.ndarray:
+def pointers(counts: np.ndarray, n_entries: int) -> np.ndarray:
     """Key x group spans (see `_group_pointers`) from ``counts[key, group]``."""
     n_keys, n_groups = counts.shape
     ptr = np.zeros((n_keys, n_groups + 1), dtype=index_dtype(n_entries))

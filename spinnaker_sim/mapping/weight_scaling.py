@@ -19,7 +19,10 @@ MAX_SHIFT = 15
 class IncomingSynapses:
     """Statistics of one projection's weights onto one synapse type (already scaled, >= 0)."""
 
-    weights: np.ndarray
+    n: int
+    mean: float
+    var: float
+    max: float
     max_in_degree: int
     rate_hz: float
 
@@ -43,15 +46,13 @@ def expected_max_weight(incoming: list[IncomingSynapses], timestep_ms: float,
     total = 0.0
     biggest = 0.0
     for syn in incoming:
-        if syn.weights.size == 0:
+        if syn.n == 0:
             continue
-        w = np.abs(syn.weights)
         spikes_per_tick = syn.max_in_degree * syn.rate_hz * timestep_ms / 1000.0
-        w_mean = float(w.mean())
-        mean += spikes_per_tick * w_mean
-        variance += spikes_per_tick * (w_mean ** 2 + float(w.var()))
-        total += syn.max_in_degree * float(w.max()) * max(1.0, math.ceil(spikes_per_tick))
-        biggest = max(biggest, float(w.max()))
+        mean += spikes_per_tick * syn.mean
+        variance += spikes_per_tick * (syn.mean ** 2 + syn.var)
+        total += syn.max_in_degree * syn.max * max(1.0, math.ceil(spikes_per_tick))
+        biggest = max(biggest, syn.max)
     return max(min(mean + ring_buffer_sigma * math.sqrt(variance), total), biggest)
 
 

@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 
 from spinnaker_sim.mapping import RowStats
-from spinnaker_sim.mapping.row_kernels import pack_static_synapses, row_order, slice_row_stats
+from spinnaker_sim.mapping.row_kernels import (
+    place_by_key, row_order, slice_row_stats, sort_runs_by_core,
+)
 from spinnaker_sim.mapping.synaptic_rows import plastic_row_words, static_row_words
 
 
@@ -27,23 +29,29 @@ def test_row_order_is_lexsort_by_key_core_projection(seed):
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_pack_static_synapses_words_key_group_counts_and_rows_per_core(seed):
+def test_placing_by_key_then_sorting_runs_by_core_gives_row_order_and_counts(seed):
+    """Key runs filled projection by projection, then sorted by core: the (key, core,
+    projection) order of a stable lexsort, with the key x group counts and rows per core."""
     key, core, projection, n_keys, n_cores = random_synapses(seed)
-    rng = np.random.default_rng(seed)
-    core_lo = np.arange(n_cores) * 10
-    core_hi = core_lo + rng.integers(1, 11, n_cores)
     core_group = np.arange(n_cores) * 3 // n_cores
-    index = (rng.integers(0, 100, key.size) % (core_hi - core_lo)[core]).astype(np.uint16)
-    synapse_type = rng.integers(0, 2, key.size).astype(np.uint8)
-    ring_delay = rng.integers(1, 17, key.size).astype(np.uint16)
-    order = np.lexsort((projection, core, key)).astype(np.int32)
-    targets = np.empty(key.size, dtype=np.uint32)
+    atom_core = np.repeat(np.arange(n_cores), 4)  # core c: atoms 4c .. 4c + 3
+    delay_bits = 3
+    column = 8 * core + np.random.default_rng(seed).integers(0, 8, key.size)  # 2 x 4 atoms
+    words = ((column << delay_bits) | 5).astype(np.uint32)
+    weights = np.arange(key.size, dtype=np.uint16)  # tells the synapses apart
+    run_start = np.concatenate([[0], np.cumsum(np.bincount(key, minlength=n_keys))])
+    placed = np.empty_like(words), np.empty_like(weights), np.empty(key.size, np.uint16)
+    next_place = run_start[:-1].copy()
+    for j in range(projection.max(initial=0) + 1):  # as the builder: a projection at a time
+        mine = projection == j
+        place_by_key(key[mine], next_place, words[mine], weights[mine], j, *placed)
     key_group_counts = np.zeros((n_keys, 3), dtype=np.int64)
     core_counts = np.zeros((2, n_cores), dtype=np.int64)
-    pack_static_synapses(order, key, core, projection, synapse_type, index, ring_delay, core_lo,
-                         core_hi, core_group, 4, targets, key_group_counts, core_counts)
-    column = 2 * core_lo[core] + synapse_type * (core_hi - core_lo)[core] + index
-    np.testing.assert_array_equal(targets, ((column << 4) | (ring_delay & 15))[order])
+    sort_runs_by_core(run_start, *placed, atom_core, delay_bits, core_group, key_group_counts,
+                      core_counts)
+    order = np.lexsort((projection, core, key))
+    for out, expected in zip(placed, (words, weights, projection)):
+        np.testing.assert_array_equal(out, expected[order])
     expected = np.zeros((n_keys, 3), dtype=np.int64)
     np.add.at(expected, (key, core_group[core]), 1)
     np.testing.assert_array_equal(key_group_counts, expected)

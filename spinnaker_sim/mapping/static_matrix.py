@@ -1,0 +1,74 @@
+"""The static synapses, built straight into the engine's runs (see ``synaptic_matrix.py``).
+
+Two passes over the static projections, a chunk of connections at a time: the first counts
+each key's synapses, the second writes each synapse's target word and weight at its key's next
+place, projection by projection. Sorting each key's run by target core, stably, then gives row
+order (key, core, projection) without sorting all synapses at once. The build holds the
+engine's arrays and a projection number per synapse (dropped before the run) where columns of
+every field and a sort index took ~25 bytes per synapse.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .row_kernels import place_by_key, sort_runs_by_core
+from .synapse_columns import Layout, connection_chunks
+from .synaptic_matrix import compact_uint, core_groups, pointers
+from .synaptic_rows import static_row_words
+
+
+@dataclass
+class StaticSynapses:
+    """The static synapses as the engine keeps them: those of key s are
+    ``key_group_ptr[s, 0]:key_group_ptr[s, -1]``, in row order (so sorted by target core), and
+    those onto core group g (``group_ptr[g]:group_ptr[g + 1]``, one thread's cores) are
+    ``key_group_ptr[s, g]:key_group_ptr[s, g + 1]``."""
+
+    key_group_ptr: np.ndarray  # (keys, groups + 1)
+    targets: np.ndarray        # uint32 (uint64 for rings too wide): column << delay_bits | delay
+    weights: np.ndarray        # uint16 (fixed point) or the scaled float64 weights
+    core_words: np.ndarray     # SDRAM words of each core's static rows
+    rounded_to_zero: dict      # projection number -> non-zero weights that quantise to 0
+
+
+def static_synapses(projs: list, chosen: list, layout: Layout, core_hi: np.ndarray,
+                    ring_columns: int, ring_depth: int, group_ptr: np.ndarray,
+                    fixed: bool) -> StaticSynapses:
+    """The synapses of the projections numbered `chosen` (all static), as target words
+    ``column << delay_bits | delay`` in key runs.
+
+    Core c's ring columns are ``2 lo[c] .. 2 hi[c]``: excitatory first, then inhibitory."""
+    core_lo = layout.core_lo
+    run_start = np.zeros(layout.n_keys + 1, dtype=np.int64)
+    for j in chosen:
+        for chunk in connection_chunks(projs[j], layout):
+            run_start[1:] += np.bincount(chunk.key, minlength=layout.n_keys)
+    np.cumsum(run_start, out=run_start)
+    n = int(run_start[-1])
+    delay_bits = ring_depth.bit_length() - 1
+    dtype = np.uint32 if ring_columns << delay_bits <= 2 ** 32 else np.uint64
+    targets = np.empty(n, dtype=dtype)
+    weights = np.empty(n, dtype=np.uint16 if fixed else float)
+    projection = np.empty(n, dtype=compact_uint(len(projs)))
+    next_place = run_start[:-1].copy()
+    rounded_to_zero = {}
+    for j in chosen:
+        receptor = projs[j].receptor
+        rounded_to_zero[j] = 0
+        for chunk in connection_chunks(projs[j], layout):
+            c = chunk.core
+            column = 2 * core_lo[c] + receptor * (core_hi[c] - core_lo[c]) + chunk.index
+            words = (column << delay_bits) | (chunk.ring_delay & (ring_depth - 1))
+            place_by_key(chunk.key, next_place, words.astype(dtype),
+                         chunk.weight16 if fixed else chunk.scaled, j, targets, weights,
+                         projection)
+            rounded_to_zero[j] += chunk.rounded_to_zero
+    del next_place
+    key_group_counts = np.zeros((layout.n_keys, len(group_ptr) - 1), dtype=np.int64)
+    core_counts = np.zeros((2, layout.n_cores), dtype=np.int64)
+    sort_runs_by_core(run_start, targets, weights, projection, layout.atom_core, delay_bits,
+                      core_groups(group_ptr), key_group_counts, core_counts)
+    rows, synapses = core_counts
+    return StaticSynapses(pointers(key_group_counts, n), targets, weights,
+                          static_row_words(0) * rows + synapses, rounded_to_zero)
