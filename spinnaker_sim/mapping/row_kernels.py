@@ -62,22 +62,48 @@ def sort_runs_by_core(run_start, words, weights, projection, atom_core, delay_bi
     """Sort each key's run of static synapses (``run_start[s]:run_start[s + 1]``) stably by
     target core, the core of its word's ring column ``word >> delay_bits``; count how many of
     key s's synapses go to core group g into ``key_group_counts[s, g]``, and the rows (runs of
-    one key, core and projection) and synapses of core c into ``core_counts[:, c]``."""
+    one key, core and projection) and synapses of core c into ``core_counts[:, c]``.
+
+    Most runs come sorted (connectors go post by post); the others take a counting sort over
+    the range of cores they reach."""
+    longest = 0
     for s in range(run_start.size - 1):
-        lo, hi = run_start[s], run_start[s + 1]
-        cores = np.empty(hi - lo, dtype=np.int64)
-        for k in range(lo, hi):
-            cores[k - lo] = atom_core[(words[k] >> delay_bits) >> 1]
-        if np.any(cores[1:] < cores[:-1]):  # runs mostly come sorted: connectors go post by post
-            by_core = np.argsort(cores, kind="mergesort")
-            cores = cores[by_core]
-            words[lo:hi] = words[lo:hi][by_core]
-            weights[lo:hi] = weights[lo:hi][by_core]
-            projection[lo:hi] = projection[lo:hi][by_core]
-        for k in range(lo, hi):
-            c = cores[k - lo]
+        longest = max(longest, run_start[s + 1] - run_start[s])
+    cores = np.empty(longest, dtype=np.int64)
+    moved_words, moved_weights = np.empty(longest, words.dtype), np.empty(longest, weights.dtype)
+    moved_projection = np.empty(longest, projection.dtype)
+    next_place = np.zeros(core_counts.shape[1] + 1, dtype=np.int64)
+    for s in range(run_start.size - 1):
+        lo, n = run_start[s], run_start[s + 1] - run_start[s]
+        if n == 0:
+            continue
+        ordered = True
+        lowest = highest = atom_core[(words[lo] >> delay_bits) >> 1]
+        for k in range(n):
+            cores[k] = atom_core[(words[lo + k] >> delay_bits) >> 1]
+            ordered = ordered and (k == 0 or cores[k] >= cores[k - 1])
+            lowest, highest = min(lowest, cores[k]), max(highest, cores[k])
+        if not ordered:
+            next_place[:highest - lowest + 2] = 0
+            for k in range(n):
+                next_place[cores[k] - lowest + 1] += 1
+            for c in range(highest - lowest):
+                next_place[c + 1] += next_place[c]
+            for k in range(n):
+                to = next_place[cores[k] - lowest]
+                next_place[cores[k] - lowest] = to + 1
+                moved_words[to] = words[lo + k]
+                moved_weights[to] = weights[lo + k]
+                moved_projection[to] = projection[lo + k]
+            for k in range(n):
+                words[lo + k] = moved_words[k]
+                weights[lo + k] = moved_weights[k]
+                projection[lo + k] = moved_projection[k]
+                cores[k] = atom_core[(moved_words[k] >> delay_bits) >> 1]
+        for k in range(n):
+            c = cores[k]
             key_group_counts[s, core_group[c]] += 1
-            if k == lo or c != cores[k - lo - 1] or projection[k] != projection[k - 1]:
+            if k == 0 or c != cores[k - 1] or projection[lo + k] != projection[lo + k - 1]:
                 core_counts[0, c] += 1
             core_counts[1, c] += 1
 

@@ -85,7 +85,8 @@ def sort_into_rows(syn: Synapses, n_keys: int, n_cores: int) -> Rows:
     """Sort the synapses into rows, by (key, core, projection) and stable within a row, and
     list the rows."""
     order = np.empty(syn.key.size, dtype=index_dtype(syn.key.size))
-    row_order(syn.key, syn.core, n_keys, n_cores, order)
+    if order.size:  # (a model without plastic synapses does not compile the sort)
+        row_order(syn.key, syn.core, n_keys, n_cores, order)
     new_row = np.zeros(order.size, dtype=bool)
     new_row[:1] = True
     for field in (syn.key, syn.core, syn.projection):  # one sorted field in memory at a time
