@@ -1,9 +1,10 @@
-"""Every connection as the builder's columns: key, target core, index, ring delay, weight.
+"""Every connection as the synaptic matrix needs it: key, target core, index, ring delay, weight.
 
-The columns hold the static or the plastic projections' connections, projection by projection,
-in small integer types (see `Synapses`). They are filled a chunk of a projection at a time: a
-whole projection's float64 weights and int64 atom numbers would be ~40 bytes per connection of
-temporaries on top of the columns; in chunks they are a few MB whatever the model's size.
+`connection_chunks` gives a projection's connections a chunk at a time: a whole projection's
+float64 weights and int64 atom numbers would be ~40 bytes per connection of temporaries; in
+chunks they are a few MB whatever the model's size. The static synapses go from the chunks
+straight into the engine's arrays (``static_matrix.py``); the plastic ones are kept as columns
+first, projection by projection in small integer types (see `Synapses`), to be sorted into rows.
 """
 
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ class Layout:
 
 @dataclass
 class SynapseSet:
-    """The connections of some projections (the static or the plastic ones) as columns."""
+    """The connections of some projections (the plastic ones) as columns."""
 
     projections: list         # their numbers, in column order
     start: list               # first entry of each, then the number of entries

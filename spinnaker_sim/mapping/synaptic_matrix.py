@@ -23,7 +23,7 @@ from .synaptic_rows import plastic_row_words
 
 @dataclass
 class Synapses:
-    """One set of synapses (the static or the plastic ones), an entry each, stored projection
+    """One set of synapses (the plastic ones), an entry each, stored projection
     by projection in the smallest types that hold them (see `compact_uint`)."""
 
     key: np.ndarray          # source key (int32; int64 past 2**31 keys)
