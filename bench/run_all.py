@@ -127,7 +127,7 @@ def _scaling_markdown(results: list[dict]) -> list[str]:
              "after the runs (build temporaries freed); marginal = peak RSS growth from the next "
              "smaller n per added synapse (no fixed overhead). Engine = spinnaker_sim's "
              "synaptic arrays (words, row tables); frontend = the Projections' per-connection "
-             "pre/post/weight/delay copies and the builder's word positions."), ""]
+             "pre/post/weight/delay copies and the builder's positions of plastic synapses."), ""]
 
 
 def _closed_loop_markdown(results: list[dict]) -> list[str]:
