@@ -17,7 +17,7 @@ import numpy as np
 from .binomial import nonempty_probability, odd_probability, probable_maximum
 from .profiles import delay_stage
 from .row_kernels import slice_row_stats
-from .synaptic_matrix import index_dtype
+from .synaptic_matrix import compact_uint, index_dtype
 from .synaptic_rows import (
     ROW_HEADER_WORDS,
     STDP_PRE_TRACE_WORDS,
@@ -154,10 +154,7 @@ class ExactRowStats(RowStats):
     exact = True
 
     def __init__(self, pre_idx, post_idx, delay_ticks, n_pre: int, n_post: int):
-        # int32 (the projection's own arrays when they are): the mapping keeps these for its
-        # report, and the row kernels take them as they are (one compiled signature)
-        pre = np.asarray(pre_idx).ravel().astype(np.int32, copy=False)
-        post = np.asarray(post_idx).ravel().astype(np.int32, copy=False)
+        pre, post = np.asarray(pre_idx).ravel(), np.asarray(post_idx).ravel()
         delay = np.broadcast_to(np.asarray(delay_ticks, dtype=np.int32), pre.shape)
         if not pre.shape == post.shape:
             raise ValueError(f"pre_idx has {pre.size} entries but post_idx has {post.size}")
@@ -169,7 +166,11 @@ class ExactRowStats(RowStats):
             raise ValueError("delays must be at least 1 tick (SpiNNaker rounds them with rint)")
         super().__init__(n_pre, n_post, int(delay.max()) if delay.size else 1,
                          f"{pre.size:,} built connections")
-        self._pre, self._post, self._delay = pre, post, delay
+        # as the frontend keeps them (uint16 for populations up to 2**16 atoms, else int32),
+        # so the projection's own arrays: the mapping keeps these for its report
+        self._pre = pre.astype(compact_uint(n_pre), copy=False)
+        self._post = post.astype(compact_uint(n_post), copy=False)
+        self._delay = delay
 
     def _slices(self, atoms_per_core: int, ring_depth: int) -> SliceStats:
         order = np.empty(self._pre.size, dtype=index_dtype(self._pre.size))  # kernel scratch

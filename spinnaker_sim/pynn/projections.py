@@ -9,6 +9,7 @@ from pyNN.space import Space
 
 from ..mapping.builder import ProjectionModel
 from ..mapping.neuron_parameters import weight_scale
+from ..mapping.synaptic_matrix import compact_uint
 from ..mapping.weight_scaling import quantise
 from . import simulator
 from .connect import connect
@@ -71,9 +72,10 @@ class Projection(common.Projection):
         super().__init__(presynaptic_population, postsynaptic_population, connector,
                          synapse_type, source, receptor_type, space, label)
         pre, post, parameters = connect(self)
-        # int32 indices: a projection's connections are most of a model's memory
-        self._pre = np.asarray(pre, dtype=np.int32)
-        self._post = np.asarray(post, dtype=np.int32)
+        # uint16 indices where the population allows (else int32): a projection's connections
+        # are most of a model's memory
+        self._pre = np.asarray(pre, dtype=compact_uint(self.pre.size))
+        self._post = np.asarray(post, dtype=compact_uint(self.post.size))
         self._values = {name: _shared_if_equal(v) for name, v in parameters.items()}
         state.projections.append(self)
 
@@ -229,11 +231,11 @@ def _in_parent(population, index):
         raise NotImplementedError(
             "Projections from or to an Assembly are not supported on SpiNNaker (sPyNNaker has "
             "no Assembly); make one projection per population.")
-    index = np.asarray(index, dtype=np.int32)
+    index = np.asarray(index)
     while hasattr(population, "parent"):
         index = np.arange(population.parent.size)[population.mask][index]
         population = population.parent
-    return population, index
+    return population, index.astype(compact_uint(population.size), copy=False)
 
 
 def _belongs_to_current_simulation(population) -> bool:

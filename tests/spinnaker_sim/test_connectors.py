@@ -133,3 +133,22 @@ def test_fixed_number_pre_draws_distinct_inputs_without_self_and_repeats_by_seed
     # every source is about equally likely: no source far off the mean out-degree
     out_degree = np.bincount(pre, minlength=300)
     assert out_degree.std() < 3 * np.sqrt(n_pre_per_post)
+
+
+def test_indices_past_16_bits_connect_and_deliver():
+    """Indices are stored in 16 bits while the population allows and in 32 past 2**16 atoms;
+    a projection from such a population onto a small one (both widths at once) connects and
+    delivers to the right atoms."""
+    sim.setup(timestep=1.0, rng_seed=1)
+    big = sim.Population(70_000, sim.SpikeSourceArray(spike_times=[]))
+    big[[69_999, 65_536, 3]].set(spike_times=[5.0])
+    cells = sim.Population(4, sim.IF_curr_exp(tau_refrac=0.1))
+    listed = [(69_999, 0), (65_536, 1), (3, 2), (65_535, 3)]
+    prj = sim.Projection(big, cells, sim.FromListConnector(listed),
+                         sim.StaticSynapse(weight=5.0, delay=1.0))
+    cells.record("spikes")
+    sim.run(20.0)
+    assert pairs(prj) == listed
+    fired = [len(st) for st in cells.get_data().segments[0].spiketrains]
+    assert fired == [1, 1, 1, 0]  # atom 65,535 sent no spike
+    sim.end()
