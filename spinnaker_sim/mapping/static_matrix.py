@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .row_kernels import place_by_key, sort_runs_by_core
-from .synapse_columns import Layout, connection_chunks
+from .synapse_columns import Layout, connection_chunks, connection_keys
 from .synaptic_matrix import compact_uint, core_groups, pointers
 from .synaptic_rows import static_row_words
 
@@ -42,8 +42,8 @@ def static_synapses(projs: list, chosen: list, layout: Layout, core_hi: np.ndarr
     core_lo = layout.core_lo
     run_start = np.zeros(layout.n_keys + 1, dtype=np.int64)
     for j in chosen:
-        for chunk in connection_chunks(projs[j], layout):
-            run_start[1:] += np.bincount(chunk.key, minlength=layout.n_keys)
+        for key in connection_keys(projs[j], layout):
+            run_start[1:] += np.bincount(key, minlength=layout.n_keys)
     np.cumsum(run_start, out=run_start)
     n = int(run_start[-1])
     delay_bits = ring_depth.bit_length() - 1

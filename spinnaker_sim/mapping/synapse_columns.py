@@ -60,7 +60,7 @@ def weight_statistics(prj, post) -> tuple[int, float, float, float]:
     """(count, mean, variance, maximum) of a projection's `scaled_weights`, a chunk at a time
     (the whole projection's would be 8 bytes per synapse, and its variance 16 more)."""
     n = prj.pre_index.size
-    parts = [slice(first, min(n, first + _CHUNK)) for first in range(0, n, _CHUNK)]
+    parts = list(_parts(n))
     if not parts:
         return 0, 0.0, 0.0, 0.0
     total, biggest = 0.0, 0.0
@@ -124,20 +124,39 @@ def connection_chunks(prj, layout: Layout):
     MB of temporaries whatever the model's size)."""
     post = layout.pops[prj.post]
     shift = layout.shifts[prj.post, prj.receptor]
-    n = prj.pre_index.size
-    for first in range(0, n, _CHUNK):
-        part = slice(first, min(n, first + _CHUNK))
+    for part in _parts(prj.pre_index.size):
         post_atom = layout.atom_offset[prj.post] + prj.post_index[part]
         core = layout.atom_core[post_atom]
         stage, ring_delay = delay_stage(prj.delay_ticks[part], post.ring_buffer_depth)
-        pre_index = prj.pre_index[part]
-        key = layout.atom_offset[prj.pre] + pre_index
-        if stage.size and stage.max() > 0:
-            key = _delayed_keys(key, stage, pre_index, prj, layout)
         scaled = scaled_weights(prj, post, part)
         w16 = quantise(scaled, shift)
-        yield ConnectionChunk(part, key, core, post_atom - layout.core_lo[core], ring_delay,
-                              scaled, w16, int(np.count_nonzero((scaled > 0) & (w16 == 0))))
+        yield ConnectionChunk(part, _keys(prj, layout, part, stage), core,
+                              post_atom - layout.core_lo[core], ring_delay, scaled, w16,
+                              int(np.count_nonzero((scaled > 0) & (w16 == 0))))
+
+
+def connection_keys(prj, layout: Layout):
+    """Yield the source keys of projection `prj`'s connections, in the chunks of
+    `connection_chunks` (all a count of each key's synapses needs)."""
+    depth = layout.pops[prj.post].ring_buffer_depth
+    for part in _parts(prj.pre_index.size):
+        stage, _ = delay_stage(prj.delay_ticks[part], depth)
+        yield _keys(prj, layout, part, stage)
+
+
+def _parts(n: int):
+    """Slices of `_CHUNK` connections covering n."""
+    for first in range(0, n, _CHUNK):
+        yield slice(first, min(n, first + _CHUNK))
+
+
+def _keys(prj, layout: Layout, part: slice, stage: np.ndarray) -> np.ndarray:
+    """Source keys of connections `part` (`stage`: their delay-extension stages)."""
+    pre_index = prj.pre_index[part]
+    key = layout.atom_offset[prj.pre] + pre_index
+    if stage.size and stage.max() > 0:
+        key = _delayed_keys(key, stage, pre_index, prj, layout)
+    return key
 
 
 def _delayed_keys(key, stage, pre_index, prj, layout: Layout):
