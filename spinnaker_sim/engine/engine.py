@@ -83,9 +83,11 @@ class Engine:
         self._initial_seeds = net.seeds.copy()
         self._initial_plastic_weights = net.plastic_weights.copy()
         self.counters = np.zeros((n_cores, N_COUNTERS), dtype=np.int64)
-        self.refrac = np.zeros(n_atoms, dtype=np.int32)
-        # scratch: each tick's excitatory and inhibitory inputs (raw accums widened to 64 bits)
-        self.synaptic_input = np.zeros((2, n_atoms), dtype=np.int64 if net.fixed else float)
+        self.active_from = np.zeros(n_atoms, dtype=np.int64)  # the end of a refractory period
+        # scratch: each tick's excitatory and inhibitory inputs, injected currents, spikes
+        self.synaptic_input = np.zeros((2, n_atoms), dtype=net.state.dtype)
+        self.injected = np.zeros(n_atoms, dtype=net.state.dtype)
+        self.spiked = np.zeros(n_atoms, dtype=np.uint8)
         self.ticks_to_next = -np.ones(n_atoms)
         self.next_index = net.times_ptr[:-1].copy()
         plastic = net.row_rule.size > 0
@@ -108,7 +110,7 @@ class Engine:
         self.spike_recorded = np.zeros(n_atoms, dtype=np.uint8)
         self.spike_buffer = np.zeros((max(SPIKE_BUFFER_MIN, 2 * n_atoms), 3), dtype=np.int64)
         self.spike_buffer_n = np.zeros(1, dtype=np.int64)
-        self.cs_column = -np.ones(n_atoms, dtype=np.int32)
+        self.cs_column = np.zeros(n_atoms, dtype=np.int32)  # (column 0: no current source)
         # which tick loop runs this network: parallel or not, its kinds of core, STDP or not
         self._loop_variant = (n_atoms >= PARALLEL_MIN_ATOMS,
                               frozenset(np.unique(net.core_kind).tolist()), plastic)
@@ -182,8 +184,8 @@ class Engine:
         cores = (net.core_kind, net.core_lo, net.core_hi, net.core_depth, net.core_shift,
                  net.core_index_bits, net.core_type_bits, intervals, self.counters,
                  net.de_source_lo, net.de_stages, net.group_ptr)
-        neurons = (net.params, net.state, self.refrac, net.refrac_ticks, net.ring,
-                   self.synaptic_input)
+        neurons = (net.params, net.state, self.active_from, net.refrac_ticks, net.ring,
+                   self.synaptic_input, self.injected, self.spiked)
         synapses = (net.static_ptr, net.static_targets, net.static_weights, net.atom_core,
                     net.plastic_ptr, net.row_core, net.row_start, net.row_rule,
                     net.plastic_words)
@@ -203,7 +205,7 @@ class Engine:
         net.seeds[:] = self._initial_seeds
         net.plastic_weights[:] = self._initial_plastic_weights
         net.ring[:] = 0
-        self.refrac[:] = 0
+        self.active_from[:] = 0
         self.ticks_to_next[:] = -1
         self.next_index[:] = net.times_ptr[:-1]
         self.last_pre_tick[:] = -1

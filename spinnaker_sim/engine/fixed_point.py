@@ -2,8 +2,11 @@
 
 State and parameters are ``accum`` (s16.15: raw int, 15 fractional bits); synaptic decays and
 init factors are u0.32 multiplied with truncation. Both are stored as the machine stores them,
-in 32-bit words (int32 arrays, a u0.32 factor as its bit pattern); the arithmetic widens to
-64 bits, and a result stored back wraps to 32 bits as on the ARM.
+in 32-bit words (int32 arrays, a u0.32 factor as its bit pattern). The arithmetic widens to
+64 bits; a result stored back wraps to 32 bits as on the ARM, and so does a sum that is the
+operand of a multiply (:func:`accum_word`): a product of two sign-extended words is one AVX2
+instruction for four lanes, so the kernels' loops vectorise. (A value tested against the
+threshold stays wide: an input far beyond the s16.15 range still fires the neuron.)
 
 In ``numerics="float64"`` the same kernels run on float64 arrays holding real values: every
 helper below dispatches on the array dtype at compile time (numba ``overload``), so one kernel
@@ -67,6 +70,11 @@ def u032_mul(x, d):
     raise NotImplementedError
 
 
+def accum_word(x):
+    """A result as the ARM holds it: wrapped to a 32-bit word (fixed point), as it is (float)."""
+    raise NotImplementedError
+
+
 def accum_shift_right(x, n):
     """Arithmetic shift of a raw accum (conductance scaling), or a division by 2**n."""
     raise NotImplementedError
@@ -101,9 +109,20 @@ def _accum_mul(a, b):
 
 @overload(u032_mul, jit_options={"cache": True})
 def _u032_mul(x, d):
-    if isinstance(x, types.Integer):  # d: a u0.32 word, zero-extended
-        return lambda x, d: (np.int64(x) * np.int64(np.uint32(d))) >> 32
+    if isinstance(x, types.Integer):
+        # d is a u0.32 word stored as int32: d = d_signed + 2**32 [d_signed < 0], so
+        # (x d) >> 32 = (x d_signed) >> 32 + x [d_signed < 0], exactly; a signed 32 x 32-bit
+        # product vectorises, a signed x unsigned one does not
+        return lambda x, d: ((np.int64(x) * np.int64(np.int32(d))) >> 32) + (
+            np.int64(x) if np.int32(d) < 0 else np.int64(0))
     return lambda x, d: x * d
+
+
+@overload(accum_word, jit_options={"cache": True})
+def _accum_word(x):
+    if isinstance(x, types.Integer):
+        return lambda x: np.int32(x)
+    return lambda x: x
 
 
 @overload(accum_shift_right, jit_options={"cache": True})
@@ -115,8 +134,8 @@ def _accum_shift_right(x, n):
 
 @overload(ring_to_input, jit_options={"cache": True})
 def _ring_to_input(w, shift):
-    if isinstance(w, types.Integer):
-        return lambda w, shift: np.int64(w) << shift
+    if isinstance(w, types.Integer):  # (a 16-bit sum shifted by at most 15: a positive word)
+        return lambda w, shift: np.int32(np.int64(w) << shift)
     return lambda w, shift: w
 
 

@@ -118,7 +118,7 @@ def _update_core(c, t, cores, neurons, sources, cs_row, cs_column, recording, sp
     """Core `c`'s update in tick `t`: neurons integrate, sources emit."""
     kind, lo, hi, shift = cores[0], cores[1], cores[2], cores[4]
     rec_interval = cores[7]
-    params, state, refrac, refrac_ticks, ring, synaptic_input = neurons
+    params, state, active_from, refrac_ticks, ring, synaptic_input, injected, spiked = neurons
     (seeds, rate_per_tick, exp_minus_rate, start_tick, end_tick, ticks_to_next, times_ptr, times,
      next_index) = sources
     rec_columns, rec_out, rec_first_row = recording[0], recording[1], recording[2]
@@ -129,9 +129,10 @@ def _update_core(c, t, cores, neurons, sources, cs_row, cs_column, recording, sp
         if rec_interval[c] > 0 and t % rec_interval[c] == 0:
             row = t // rec_interval[c] - rec_first_row[c]
         n_fired[c] = update_neuron_core(
-            k, lo[c], hi[c], params, state, refrac, refrac_ticks, ring[t & (ring.shape[0] - 1)],
-            synaptic_input, shift[c, 0], shift[c, 1], cs_row, cs_column, rec_columns, row, rec_out,
-            fired_ids, curr_exp, cond_exp, curr_alpha, curr_delta, izhikevich)
+            k, t, lo[c], hi[c], params, state, active_from, refrac_ticks,
+            ring[t & (ring.shape[0] - 1)], synaptic_input, shift[c, 0], shift[c, 1], cs_row,
+            cs_column, injected, rec_columns, row, rec_out, spiked, fired_ids, curr_exp,
+            cond_exp, curr_alpha, curr_delta, izhikevich)
     elif poisson is not None and k == SPIKE_SOURCE_POISSON:
         n_fired[c] = poisson_core(lo[c], hi[c], t, seeds[c], rate_per_tick, exp_minus_rate,
                                   start_tick, end_tick, ticks_to_next, fired_ids, fired_count)

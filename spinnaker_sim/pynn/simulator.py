@@ -252,16 +252,16 @@ class State(common.control.BaseState):
         if not self.current_sources:
             return None, None
         n = self.engine.n_atoms
-        column = -np.ones(n, dtype=np.int32)
-        targets = []
+        column = np.zeros(n, dtype=np.int32)  # column 0 stays zero: the atoms without sources
+        n_columns = 1
         for source, cells in self.current_sources:
             for cell in cells:
                 atom = self.atom_of(cell)
-                if column[atom] < 0:
-                    column[atom] = len(targets)
-                    targets.append(atom)
+                if column[atom] == 0:
+                    column[atom] = n_columns
+                    n_columns += 1
         times = (self.engine.tick + np.arange(n_ticks)) * self.dt
-        currents = np.zeros((n_ticks, max(1, len(targets))))
+        currents = np.zeros((n_ticks, n_columns))
         for source, cells in self.current_sources:
             wave = source.current(times)
             source.log_current(times, wave)

@@ -228,9 +228,12 @@ def test_parameters_are_32_bit_words_and_u032_factors_keep_their_bit_patterns():
     assert decay < 0  # exp(-1/5) = 0.82 as u0.32 has its top bit set
     assert abs((decay & 0xFFFFFFFF) / 2**32 - np.exp(-1.0 / 5.0)) < 2**-31
     assert params[L.V_REST, 0] == -65 * 2**15
+    # (u032_mul multiplies by the factor as a signed word, then adds x back when its top bit is
+    # set: check that against the unsigned product on both sides of 0.5 and at the extremes)
     multiply = njit(lambda x, d: u032_mul(x, d))
-    for x in (-(2**31), -12345, 1, 2**31 - 1):
-        assert multiply(np.int32(x), np.int32(decay)) == (x * (decay & 0xFFFFFFFF)) >> 32
+    for d in (decay, 0x5E2D58D8, 1, -1):  # 0.82, 0.37, the smallest and the largest factor
+        for x in (-(2**31), -12345, -1, 0, 1, 2**31 - 1):
+            assert multiply(np.int32(x), np.int32(d)) == (x * (d & 0xFFFFFFFF)) >> 32
 
 
 def test_every_compiled_variant_has_a_name_of_its_own():
