@@ -132,6 +132,8 @@ class Engine:
             cs_column: np.ndarray | None = None):
         """Run `n_ticks`; return (spikes, samples, first_rows).
 
+        cs_values[k, column]: the current sources' input in tick t + k, one column per driven
+        atom and column 0 all zero; cs_column[atom]: its column (0: no source). None: none.
         spikes: (k, 3) int array of (tick, atom, count); samples: (3, rows, columns) array of
         the analog variables sampled during these ticks (raw); first_rows: per core, the sample
         index of row 0 (``tick // interval``).

@@ -54,7 +54,7 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
         group_ptr = cores[11]
         cs_values, cs_column = currents
         spike_buffer, spike_buffer_n = recording[4], recording[5]
-        n_real = neurons[2].shape[0]  # atoms (refractory counters are per atom)
+        n_real = neurons[2].shape[0]  # atoms (active_from is per atom)
         n_groups = group_ptr.shape[0] - 1
         # group numbers are passed as int64 in every call: prange's index is unsigned and a
         # literal 0 is a type of its own, and numba would compile the callees for each type
