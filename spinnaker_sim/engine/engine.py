@@ -6,16 +6,18 @@ frontend asks for ticks, spikes and samples by atom index.
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from .layout import N_COUNTERS
 from .tick_loop import tick_loop
+from .workers import SYNC_SIZE
 
 SPIKE_BUFFER_MIN = 4096
-#: below this many atoms a tick is too little work to share between threads: a parallel
-#: region costs ~3 us to open, once per tick (measured on 2 cores when a tick took two
-#: regions: CUBA at 1,000 neurons ran faster serial, at 2,000 about even at dt 0.1 and 1.4x
-#: faster parallel at dt 1.0)
+#: below this many atoms a tick is too little work to share between threads: the workers meet
+#: twice a tick and hand the tick's spikes over (CUBA on the 2-core VM, ms per second of model,
+#: serial vs parallel: 250 neurons 1.9 vs 2.2 at dt 1.0 and 13 vs 32 at dt 0.1; 1,000 neurons
+#: 6.9 vs 7.4 and 59 vs 47; 2,000 neurons 22 vs 18 and 116 vs 73)
 PARALLEL_MIN_ATOMS = 2_000
 
 
@@ -111,6 +113,7 @@ class Engine:
         self.spike_buffer = np.zeros((max(SPIKE_BUFFER_MIN, 2 * n_atoms), 3), dtype=np.int64)
         self.spike_buffer_n = np.zeros(1, dtype=np.int64)
         self.cs_column = np.zeros(n_atoms, dtype=np.int32)  # (column 0: no current source)
+        self._sync = np.zeros(SYNC_SIZE, dtype=np.int64)  # the parallel loop's workers meet here
         # which tick loop runs this network: parallel or not, its kinds of core, STDP or not
         self._loop_variant = (n_atoms >= PARALLEL_MIN_ATOMS,
                               frozenset(np.unique(net.core_kind).tolist()), plastic)
@@ -154,7 +157,8 @@ class Engine:
             recording = (self.rec_columns, samples, first_rows, self.spike_recorded,
                          self.spike_buffer, self.spike_buffer_n)
             t = run_ticks(t, t0 + n_ticks - t, cores, neurons, synapses, plasticity, sources,
-                          (cs_values[t - t0:], cs_column), recording, spikes)
+                          (cs_values[t - t0:], cs_column), recording, spikes, self._sync,
+                          numba.get_num_threads())
             if t < t0 + n_ticks:  # the spike buffer is full: keep it, start a bigger one
                 chunks.append(self.spike_buffer[:self.spike_buffer_n[0]].copy())
                 self.spike_buffer = np.zeros((2 * len(self.spike_buffer), 3), np.int64)

@@ -1,12 +1,13 @@
-"""The tick loop: each group of cores delivers the previous tick's spikes and updates, in
-parallel; then the tick's spikes are gathered.
+"""The tick loop: each group of cores delivers the previous tick's spikes and updates; then
+the tick's spikes are gathered.
 
 One call runs many ticks inside compiled code, so ``run(20)`` from a closed loop costs
-microseconds of overhead. A thread owns a group of cores: it takes the spikes of tick t - 1
-into their ring buffers, then updates them for tick t, so no two threads write the same core's
-state and one parallel region per tick is enough (every delay is at least one tick). Between
-regions one serial step gathers the tick's spikes, in key order, and lets the delay-extension
-cores re-send spikes of earlier ticks under their own keys. A run ends by delivering its last
+microseconds of overhead. A group of cores is one thread's: it takes the spikes of tick t - 1
+into its cores' ring buffers, then updates them for tick t, so no two threads write the same
+core's state. The parallel loop keeps its threads (workers) for the whole call, each with its
+share of the groups; at a barrier, one serial step gathers the tick's spikes, in key order, and
+lets the delay-extension cores re-send spikes of earlier ticks under their own keys (every
+delay is at least one tick, so that is the only hand-over). A run ends by delivering its last
 tick's spikes."""
 
 import functools
@@ -23,6 +24,7 @@ from .layout import (
 from .neurons import update_neuron_core
 from .sources import array_core, poisson_core
 from .synapses import deliver_to_cores
+from .workers import RESULT, barrier, join, reset
 
 
 @functools.cache
@@ -31,9 +33,9 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
     parallel; compiled at its first call, and cached on disk per variant (its closure's values
     are part of numba's cache key).
 
-    The parallel variant shares each tick's cores between numba's threads; small models run the
-    serial one, as a parallel region costs microseconds to open, once per tick (and compiling
-    the parallel variant costs seconds, so it is compiled only for models that use it).
+    The parallel variant shares the cores between numba's threads, which meet at a barrier
+    twice a tick (~0.1 us each on 2 cores); small models run the serial one (compiling the
+    parallel variant costs seconds, so it is compiled only for models that use it).
     """
     # True, or None for what the model lacks: numba prunes code behind `is not None` checks of
     # None-typed arguments before compiling it
@@ -45,53 +47,68 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
     extensions = True if DELAY_EXTENSION in kinds else None
 
     def run_ticks(t0, n_ticks, cores, neurons, synapses, plasticity, sources, currents, recording,
-                  spikes):
+                  spikes, sync, n_workers):
         """Run ticks t0 .. t0 + n_ticks - 1; return the first tick not run.
 
         Stops early (returning that tick) when the spike recording buffer could overflow in the
-        next tick, so the caller can grow it and continue: nothing recorded is lost.
+        next tick, so the caller can grow it and continue: nothing recorded is lost. The
+        parallel variant runs `n_workers` threads for the whole call, sharing `sync` (see
+        ``workers.py``).
         """
-        group_ptr = cores[11]
-        cs_values, cs_column = currents
-        spike_buffer, spike_buffer_n = recording[4], recording[5]
-        n_real = neurons[2].shape[0]  # atoms (active_from is per atom)
-        n_groups = group_ptr.shape[0] - 1
-        # group numbers are passed as int64 in every call: prange's index is unsigned and a
-        # literal 0 is a type of its own, and numba would compile the callees for each type
-        first_group = np.int64(0)
-        t = t0
-        while t < t0 + n_ticks and spike_buffer_n[0] + n_real <= spike_buffer.shape[0]:
-            # one parallel region per tick: each group of cores takes the previous tick's spikes
-            # into its rings, then updates (a spike takes at least a tick to arrive)
-            if parallel:
-                for g in prange(n_groups):
-                    group = np.int64(g)
-                    _tick_group(group, group + 1, t, t > t0, cores, neurons, synapses,
-                                plasticity, sources, cs_values[t - t0], cs_column, recording,
-                                spikes, stdp, curr_exp, cond_exp, curr_alpha, curr_delta,
-                                izhikevich, poisson, arrays)
-            else:
-                _tick_group(first_group, n_groups, t, t > t0, cores, neurons, synapses,
-                            plasticity, sources, cs_values[t - t0], cs_column, recording, spikes,
-                            stdp, curr_exp, cond_exp, curr_alpha, curr_delta, izhikevich,
-                            poisson, arrays)
-            _gather_spikes(t, cores, plasticity, recording, spikes, extensions)
-            t += 1
-        if t > t0:  # the last tick's spikes, so a run ends with every spike delivered
-            if parallel:
-                for g in prange(n_groups):
-                    group = np.int64(g)
-                    _deliver_groups(group, group + 1, t - 1, cores, neurons, synapses,
-                                    plasticity, spikes, stdp)
-            else:
-                _deliver_groups(first_group, n_groups, t - 1, cores, neurons, synapses,
-                                plasticity, spikes, stdp)
-        return t
+        n_groups = np.int64(cores[11].shape[0] - 1)
+        if not parallel:
+            return _run_groups(np.int64(0), n_groups, np.int64(0), np.int64(1), None, t0, n_ticks,
+                               cores, neurons, synapses, plasticity, sources, currents,
+                               recording, spikes, stdp, curr_exp, cond_exp, curr_alpha,
+                               curr_delta, izhikevich, poisson, arrays, extensions)
+        reset(sync)
+        for _ in prange(n_workers):
+            rank, participants = join(sync, n_workers)
+            if rank >= 0:  # a worker's share of the groups (each group is one thread's)
+                t_end = _run_groups(rank * n_groups // participants,
+                                    (rank + 1) * n_groups // participants, rank, participants,
+                                    sync, t0, n_ticks, cores, neurons, synapses, plasticity,
+                                    sources, currents, recording, spikes, stdp, curr_exp,
+                                    cond_exp, curr_alpha, curr_delta, izhikevich, poisson,
+                                    arrays, extensions)
+                if rank == 0:
+                    sync[RESULT] = t_end
+        return sync[RESULT]
 
     # threads need no reference counting either: the kernels allocate nothing
     variant = "_".join(["parallel" if parallel else "serial", *map(str, sorted(kinds)),
                         "stdp" if plastic else "static"])
     return njit(**KERNEL_OPTIONS, parallel=parallel)(named_variant(run_ticks, variant))
+
+
+@njit(**KERNEL_OPTIONS, inline="always")
+def _run_groups(group_first, group_last, rank, participants, sync, t0, n_ticks, cores, neurons,
+                synapses, plasticity, sources, currents, recording, spikes, stdp, curr_exp,
+                cond_exp, curr_alpha, curr_delta, izhikevich, poisson, arrays, extensions):
+    """One worker's ticks: each tick, its groups take the previous tick's spikes and update;
+    at a barrier, worker 0 gathers the tick's spikes while the others wait (every delay is at
+    least a tick, so this is the only hand-over). Returns the first tick not run (all workers
+    see the same spike-buffer fill, so they stop together). Ends by delivering the last
+    tick's spikes. `sync` is None for the serial loop (one worker, no barrier)."""
+    cs_values, cs_column = currents
+    spike_buffer, spike_buffer_n = recording[4], recording[5]
+    n_real = neurons[2].shape[0]  # atoms (active_from is per atom)
+    t = t0
+    while t < t0 + n_ticks and spike_buffer_n[0] + n_real <= spike_buffer.shape[0]:
+        _tick_group(group_first, group_last, t, t > t0, cores, neurons, synapses, plasticity,
+                    sources, cs_values[t - t0], cs_column, recording, spikes, stdp, curr_exp,
+                    cond_exp, curr_alpha, curr_delta, izhikevich, poisson, arrays)
+        if sync is not None:
+            barrier(sync, participants)
+        if rank == 0:
+            _gather_spikes(t, cores, plasticity, recording, spikes, extensions)
+        if sync is not None:
+            barrier(sync, participants)
+        t += 1
+    if t > t0:  # the last tick's spikes, so a run ends with every spike delivered
+        _deliver_groups(group_first, group_last, t - 1, cores, neurons, synapses, plasticity,
+                        spikes, stdp)
+    return t
 
 
 # _tick_group and _update_core are inlined by numba (one call site each): compiled as kernels of
