@@ -77,8 +77,9 @@ def _va_markdown(name: str, results: list[dict]) -> list[str]:
     return [f"## {name.upper()} (Vogels-Abbott, {cell}, p=0.02, {_duration(results)})", "",
             *_table(header, rows), "",
             ("`run` is the first `run()` (includes mapping, numba cache load, NEST's prepare); "
-             "`2nd run` continues the same network as long again (steady state). Brian2 rows at "
-             "a smaller n have no NEST ratio (no NEST run at that size)."), ""]
+             "`2nd run` is the median of three more runs as long, continuing the same network "
+             "(steady state; events/s and the second run's spikes from the first of them). "
+             "Brian2 rows at a smaller n have no NEST ratio (no NEST run at that size)."), ""]
 
 
 def _numerics_markdown(report: dict) -> list[str]:
