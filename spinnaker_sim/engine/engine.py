@@ -153,12 +153,13 @@ class Engine:
         self.spike_buffer_n[0] = 0
         t = t0
         run_ticks = tick_loop(*self._loop_variant)
+        n_workers = numba.get_num_threads() if self._loop_variant[0] else 1  # (~1 us a call)
         while t < t0 + n_ticks:
             recording = (self.rec_columns, samples, first_rows, self.spike_recorded,
                          self.spike_buffer, self.spike_buffer_n)
             t = run_ticks(t, t0 + n_ticks - t, cores, neurons, synapses, plasticity, sources,
                           (cs_values[t - t0:], cs_column), recording, spikes, self._sync,
-                          numba.get_num_threads())
+                          n_workers)
             if t < t0 + n_ticks:  # the spike buffer is full: keep it, start a bigger one
                 chunks.append(self.spike_buffer[:self.spike_buffer_n[0]].copy())
                 self.spike_buffer = np.zeros((2 * len(self.spike_buffer), 3), np.int64)
