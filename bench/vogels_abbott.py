@@ -135,13 +135,11 @@ def build_and_run(model_name: str, backend: str, n: int, dt: float, tstop: float
                                           with_projections)
     t_build = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    sim.run(tstop)
-    t_run = time.perf_counter() - t0
+    t_run = _timed_run(sim, tstop)
     spikes_1 = _spike_counts(exc, inh, with_projections)
     steady_s = [_timed_run(sim, tstop)]
     spikes_2 = _spike_counts(exc, inh, with_projections) - spikes_1
-    # memory after two runs, as before the steady runs were repeated (more runs record more)
+    # memory after two runs, before the further steady runs record more spikes
     memory = synapse_memory() if backend == "spinnaker_sim" else {}
     peak_mb, held_mb = peak_rss_mb(), rss_mb()
     steady_s += [_timed_run(sim, tstop) for _ in range(STEADY_RUNS - 1)]

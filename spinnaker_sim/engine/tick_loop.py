@@ -81,6 +81,9 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
     return njit(**KERNEL_OPTIONS, parallel=parallel)(named_variant(run_ticks, variant))
 
 
+# _run_groups, _tick_group and _update_core are inlined by numba (one call site in each loop
+# variant): compiled as kernels of their own, their code was compiled and optimised once more at
+# each level (3 s of a cold start)
 @njit(**KERNEL_OPTIONS, inline="always")
 def _run_groups(group_first, group_last, rank, participants, sync, t0, n_ticks, cores, neurons,
                 synapses, plasticity, sources, currents, recording, spikes, stdp, curr_exp,
@@ -111,8 +114,6 @@ def _run_groups(group_first, group_last, rank, participants, sync, t0, n_ticks, 
     return t
 
 
-# _tick_group and _update_core are inlined by numba (one call site each): compiled as kernels of
-# their own, their code was compiled and optimised once more at each level (3 s of a cold start)
 @njit(**KERNEL_OPTIONS, inline="always")
 def _tick_group(group_first, group_last, t, deliver, cores, neurons, synapses, plasticity,
                 sources, cs_row, cs_column, recording, spikes, stdp, curr_exp, cond_exp,
