@@ -17,7 +17,10 @@ SLOW_RATE_PER_TICK = 0.01
 FAST_RATE_PER_TICK = 10.0
 
 
-@njit(inline="always", **KERNEL_OPTIONS)
+# The generator's helpers are kernels of their own, which LLVM inlines where they are called;
+# numba's inlining copied and re-typed them at each of their call sites (~1 s of a cold start).
+# `_poisson_count` is inlined by numba: LLVM leaves it a call, 50% slower per source and tick.
+@kernel
 def kiss64_next(state):
     """One draw of Marsaglia's KISS64 as SpiNNaker's ``mars_kiss64_seed`` (uint32 arithmetic):
     (value, next state). The state is a tuple of four uint64 words, so a core's draws keep it
@@ -33,14 +36,14 @@ def kiss64_next(state):
     return (x + y + z) & MASK32, (x, y, z, c)
 
 
-@njit(inline="always", **KERNEL_OPTIONS)
+@kernel
 def uniform(state):
     """A uniform draw in (0, 1), and the next state."""
     value, state = kiss64_next(state)
     return (np.float64(value) + 0.5) / 4294967296.0, state
 
 
-@njit(inline="always", **KERNEL_OPTIONS)
+@kernel
 def exponential(state, mean):
     u, state = uniform(state)
     return -math.log(u) * mean, state
