@@ -14,6 +14,10 @@ from .tick_loop import tick_loop
 from .workers import SYNC_SIZE
 
 SPIKE_BUFFER_MIN = 4096
+#: spike records are (tick, atom, count) rows of 32-bit ints: 12 bytes a record, where int64
+#: rows took 24 (64k neurons at 5 Hz record 320k a second); ticks stop at LAST_TICK
+SPIKE_RECORD_DTYPE = np.int32
+LAST_TICK = np.iinfo(SPIKE_RECORD_DTYPE).max
 #: below this many atoms a tick is too little work to share between threads: the workers meet
 #: twice a tick and hand the tick's spikes over (CUBA on the 2-core VM, ms per second of model,
 #: serial vs parallel: 250 neurons 1.9 vs 2.2 at dt 1.0 and 13 vs 32 at dt 0.1; 1,000 neurons
@@ -110,7 +114,8 @@ class Engine:
         self.core_rec_interval = np.zeros(n_cores, dtype=np.int64)
         self._no_samples = None  # the empty sample buffers, while nothing analog is recorded
         self.spike_recorded = np.zeros(n_atoms, dtype=np.uint8)
-        self.spike_buffer = np.zeros((max(SPIKE_BUFFER_MIN, 2 * n_atoms), 3), dtype=np.int64)
+        self.spike_buffer = np.zeros((max(SPIKE_BUFFER_MIN, 2 * n_atoms), 3),
+                                     dtype=SPIKE_RECORD_DTYPE)
         self.spike_buffer_n = np.zeros(1, dtype=np.int64)
         self.cs_column = np.zeros(n_atoms, dtype=np.int32)  # (column 0: no current source)
         self._sync = np.zeros(SYNC_SIZE, dtype=np.int64)  # the parallel loop's workers meet here
@@ -137,12 +142,17 @@ class Engine:
 
         cs_values[k, column]: the current sources' input in tick t + k, one column per driven
         atom and column 0 all zero; cs_column[atom]: its column (0: no source). None: none.
-        spikes: (k, 3) int array of (tick, atom, count); samples: (3, rows, columns) array of
+        spikes: (k, 3) int32 array of (tick, atom, count); samples: (3, rows, columns) array of
         the analog variables sampled during these ticks (raw); first_rows: per core, the sample
-        index of row 0 (``tick // interval``).
+        index of row 0 (``tick // interval``). The spike buffer keeps its size: whenever it
+        fills, the loop stops, its records are copied out and the loop goes on.
         """
         net = self.net
         t0 = self.tick
+        if t0 + n_ticks > LAST_TICK:
+            raise ValueError(f"cannot run to tick {t0 + n_ticks}: spike records hold ticks as "
+                             f"32-bit integers, up to tick {LAST_TICK}; split the experiment "
+                             "into several simulations (end(), then setup() again)")
         if cs_values is None:
             cs_values = np.zeros((n_ticks, 1), dtype=net.state.dtype)
             cs_column = self.cs_column
@@ -154,15 +164,14 @@ class Engine:
         t = t0
         run_ticks = tick_loop(*self._loop_variant)
         n_workers = numba.get_num_threads() if self._loop_variant[0] else 1  # (~1 us a call)
+        recording = (self.rec_columns, samples, first_rows, self.spike_recorded,
+                     self.spike_buffer, self.spike_buffer_n)
         while t < t0 + n_ticks:
-            recording = (self.rec_columns, samples, first_rows, self.spike_recorded,
-                         self.spike_buffer, self.spike_buffer_n)
             t = run_ticks(t, t0 + n_ticks - t, cores, neurons, synapses, plasticity, sources,
                           (cs_values[t - t0:], cs_column), recording, spikes, self._sync,
                           n_workers)
-            if t < t0 + n_ticks:  # the spike buffer is full: keep it, start a bigger one
+            if t < t0 + n_ticks:  # the spike buffer is full: keep its records, reuse it
                 chunks.append(self.spike_buffer[:self.spike_buffer_n[0]].copy())
-                self.spike_buffer = np.zeros((2 * len(self.spike_buffer), 3), np.int64)
                 self.spike_buffer_n[0] = 0
         chunks.append(self.spike_buffer[:self.spike_buffer_n[0]].copy())
         self.tick = t0 + n_ticks

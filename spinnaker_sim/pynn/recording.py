@@ -5,12 +5,15 @@ import numpy as np
 from pyNN import recording
 
 from ..engine import layout as L
+from ..engine.engine import SPIKE_RECORD_DTYPE
 from ..engine.fixed_point import decode
 from ..mapping.neuron_parameters import recorded_scale
 from . import simulator
 
 ANALOG = {name: i for i, name in enumerate(L.ANALOG_VARIABLES)}
 SPIKES = recording.Variable("spikes", location=None, label=None)  # as PyNN's count() names it
+NO_SPIKES = np.zeros((0, 3), dtype=SPIKE_RECORD_DTYPE)  # (tick, atom, count) rows: none
+NO_SPIKES.flags.writeable = False
 
 
 class Recorder(recording.Recorder):
@@ -61,7 +64,7 @@ class Recorder(recording.Recorder):
                 break
             parts.append(chunk[-new:])
             new -= len(chunk)
-        rows = np.concatenate(parts[::-1]) if parts else np.zeros((0, 3), dtype=np.int64)
+        rows = np.concatenate(parts[::-1]) if parts else NO_SPIKES
         return *self._one_per_spike(rows), self._spike_records
 
     def _get_all_signals(self, variable, ids, clear=False):
@@ -163,7 +166,7 @@ class Recorder(recording.Recorder):
     def _spike_rows(self) -> np.ndarray:
         """Every (tick, atom, count) row recorded so far."""
         if not self._spikes:
-            return np.zeros((0, 3), dtype=np.int64)
+            return NO_SPIKES
         if len(self._spikes) > 1:  # concatenate once, not at every read
             self._spikes = [np.concatenate(self._spikes)]
         return self._spikes[0]

@@ -1,8 +1,10 @@
 """Fixed point vs float64, seeded determinism, closed-loop rate changes, STDP direction."""
 
 import numpy as np
+import pytest
 
 import spinnaker_sim as sim
+from spinnaker_sim.engine.engine import LAST_TICK
 from spinnaker_sim.pynn import simulator
 
 #: stated tolerance of the fixed-point membrane trace against float64 (mV); measured 0.017 mV
@@ -286,3 +288,51 @@ def test_a_run_cut_into_pieces_continues_exactly():
         assert sum(len(t) for t in whole_trains) > 300
         assert all(np.array_equal(a, b) for a, b in zip(whole_trains, cut_trains))
         assert np.array_equal(whole_v, cut_v)
+
+
+def _busy_run(pieces):
+    """Spike trains of fast-firing neurons and of Poisson sources that send ~20 spikes a tick,
+    run in `pieces` (ms)."""
+    sim.setup(timestep=1.0, rng_seed=21)
+    sources = sim.Population(20, sim.SpikeSourcePoisson(rate=20_000.0), label="fast sources")
+    cells = sim.Population(50, sim.IF_curr_exp(i_offset=np.linspace(2.0, 6.0, 50),
+                                               tau_refrac=0.0), label="cells")
+    sources.record("spikes")
+    cells.record("spikes")
+    for piece in pieces:
+        sim.run(piece)
+    trains = [[np.asarray(st) for st in population.get_data().segments[0].spiketrains]
+              for population in (sources, cells)]
+    counts = [sum(population.get_spike_counts().values()) for population in (sources, cells)]
+    records = sum(len(population.recorder._spike_rows()) for population in (sources, cells))
+    buffer_rows = len(simulator.state.engine.spike_buffer)
+    sim.end()
+    return trains, counts, records, buffer_rows
+
+
+def test_a_run_that_fills_the_spike_buffer_many_times_loses_no_spike():
+    """The spike buffer keeps its size: whenever a run fills it, its records are copied out
+    and the run goes on. One 1 s run that fills it several times records what ten 100 ms runs
+    that never fill it record, spike for spike."""
+    whole, whole_counts, records, buffer_rows = _busy_run([1000.0])
+    pieces, piece_counts, _, _ = _busy_run([100.0] * 10)
+    assert records > 5 * buffer_rows  # (tick, atom, count) records: the buffer filled often
+    assert whole_counts == piece_counts
+    assert whole_counts[0] > 350_000  # ~20 spikes a tick from each source
+    for whole_trains, piece_trains, count in zip(whole, pieces, whole_counts):
+        assert sum(len(train) for train in whole_trains) == count
+        assert all(np.array_equal(a, b) for a, b in zip(whole_trains, piece_trains))
+
+
+def test_a_run_beyond_the_last_tick_a_spike_record_holds_is_refused():
+    sim.setup(timestep=1.0)
+    cells = sim.Population(3, sim.IF_curr_exp(i_offset=5.0), label="cells")
+    cells.record("spikes")
+    sim.run(50.0)
+    engine = simulator.state.engine
+    engine.tick = LAST_TICK - 5
+    with pytest.raises(ValueError, match="32-bit"):
+        engine.run(10)
+    assert engine.tick == LAST_TICK - 5  # refused before running anything
+    assert sum(cells.get_spike_counts().values()) > 0  # what was recorded is still there
+    sim.end()
