@@ -81,26 +81,38 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
     return njit(**KERNEL_OPTIONS, parallel=parallel)(named_variant(run_ticks, variant))
 
 
-# _run_groups, _tick_group and _update_core are inlined by numba (one call site in each loop
-# variant): compiled as kernels of their own, their code was compiled and optimised once more at
-# each level (3 s of a cold start)
+# _run_groups, _update_core and _deliver_groups are inlined by numba (one call site each in each
+# loop variant): compiled as kernels of their own, their code was compiled and optimised once
+# more at each level (~1 s each of a cold start), and each call copied the tick's ~40 arrays
+# onto the stack (delivery's call: ~0.2 us a tick, a third of the tick of two tiny cores).
+# _gather_spikes stays a kernel: inlined into the parallel loop's prange body, it gave wrong
+# spikes under numba 0.68 (the test of workers against the serial loop fails).
 @njit(**KERNEL_OPTIONS, inline="always")
 def _run_groups(group_first, group_last, rank, participants, sync, t0, n_ticks, cores, neurons,
                 synapses, plasticity, sources, currents, recording, spikes, stdp, curr_exp,
                 cond_exp, curr_alpha, curr_delta, izhikevich, poisson, arrays, extensions):
-    """One worker's ticks: each tick, its groups take the previous tick's spikes and update;
-    at a barrier, worker 0 gathers the tick's spikes while the others wait (every delay is at
-    least a tick, so this is the only hand-over). Returns the first tick not run (all workers
-    see the same spike-buffer fill, so they stop together). Ends by delivering the last
-    tick's spikes. `sync` is None for the serial loop (one worker, no barrier)."""
+    """One worker's ticks: each tick, its groups take the previous tick's spikes into their
+    rings and their cores update; at a barrier, worker 0 gathers the tick's spikes while the
+    others wait (every delay is at least a tick, so this is the only hand-over). Returns the
+    first tick not run (all workers see the same spike-buffer fill, so they stop together),
+    with the last tick's spikes delivered. `sync` is None for the serial loop (one worker, no
+    barrier). The last arguments say which kinds of core the model has, True or None (see
+    :func:`tick_loop`)."""
     cs_values, cs_column = currents
     spike_buffer, spike_buffer_n = recording[4], recording[5]
     n_real = neurons[2].shape[0]  # atoms (active_from is per atom)
+    group_ptr = cores[11]
     t = t0
-    while t < t0 + n_ticks and spike_buffer_n[0] + n_real <= spike_buffer.shape[0]:
-        _tick_group(group_first, group_last, t, t > t0, cores, neurons, synapses, plasticity,
-                    sources, cs_values[t - t0], cs_column, recording, spikes, stdp, curr_exp,
-                    cond_exp, curr_alpha, curr_delta, izhikevich, poisson, arrays)
+    while True:
+        if t > t0:
+            _deliver_groups(group_first, group_last, t - 1, cores, neurons, synapses,
+                            plasticity, spikes, stdp)
+        if t == t0 + n_ticks or spike_buffer_n[0] + n_real > spike_buffer.shape[0]:
+            return t
+        for c in range(group_ptr[group_first], group_ptr[group_last]):
+            _update_core(c, t, cores, neurons, sources, cs_values[t - t0], cs_column, recording,
+                         spikes, curr_exp, cond_exp, curr_alpha, curr_delta, izhikevich, poisson,
+                         arrays)
         if sync is not None:
             barrier(sync, participants)
         if rank == 0:
@@ -108,26 +120,6 @@ def _run_groups(group_first, group_last, rank, participants, sync, t0, n_ticks, 
         if sync is not None:
             barrier(sync, participants)
         t += 1
-    if t > t0:  # the last tick's spikes, so a run ends with every spike delivered
-        _deliver_groups(group_first, group_last, t - 1, cores, neurons, synapses, plasticity,
-                        spikes, stdp)
-    return t
-
-
-@njit(**KERNEL_OPTIONS, inline="always")
-def _tick_group(group_first, group_last, t, deliver, cores, neurons, synapses, plasticity,
-                sources, cs_row, cs_column, recording, spikes, stdp, curr_exp, cond_exp,
-                curr_alpha, curr_delta, izhikevich, poisson, arrays):
-    """Tick `t` on core groups [group_first, group_last): the spikes of tick t - 1 into their
-    rings (if `deliver`), then every core's update (the last arguments: which kinds of core the
-    model has, True or None; see :func:`tick_loop`)."""
-    if deliver:
-        _deliver_groups(group_first, group_last, t - 1, cores, neurons, synapses, plasticity,
-                        spikes, stdp)
-    group_ptr = cores[11]
-    for c in range(group_ptr[group_first], group_ptr[group_last]):
-        _update_core(c, t, cores, neurons, sources, cs_row, cs_column, recording, spikes,
-                     curr_exp, cond_exp, curr_alpha, curr_delta, izhikevich, poisson, arrays)
 
 
 @njit(**KERNEL_OPTIONS, inline="always")
@@ -200,7 +192,7 @@ def _gather_spikes(t, cores, plasticity, recording, spikes, extensions):
     hist_n[h] = m
 
 
-@kernel
+@njit(**KERNEL_OPTIONS, inline="always")
 def _deliver_groups(group_first, group_last, t, cores, neurons, synapses, plasticity, spikes,
                     stdp):
     """Tick `t`'s spikes (from the history) into the rings of core groups [group_first,
