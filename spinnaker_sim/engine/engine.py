@@ -160,21 +160,20 @@ class Engine:
         cores, neurons, synapses, plasticity, sources, spikes = self._kernel_arrays(
             self.core_rec_interval)
         chunks = []
-        self.spike_buffer_n[0] = 0
         t = t0
         run_ticks = tick_loop(*self._loop_variant)
         n_workers = numba.get_num_threads() if self._loop_variant[0] else 1  # (~1 us a call)
         recording = (self.rec_columns, samples, first_rows, self.spike_recorded,
                      self.spike_buffer, self.spike_buffer_n)
-        while t < t0 + n_ticks:
+        while True:  # until the last tick; each stop before it is a full spike buffer
+            self.spike_buffer_n[0] = 0
             t = run_ticks(t, t0 + n_ticks - t, cores, neurons, synapses, plasticity, sources,
                           (cs_values[t - t0:], cs_column), recording, spikes, self._sync,
                           n_workers)
-            if t < t0 + n_ticks:  # the spike buffer is full: keep its records, reuse it
-                chunks.append(self.spike_buffer[:self.spike_buffer_n[0]].copy())
-                self.spike_buffer_n[0] = 0
-        chunks.append(self.spike_buffer[:self.spike_buffer_n[0]].copy())
-        self.tick = t0 + n_ticks
+            chunks.append(self.spike_buffer[:self.spike_buffer_n[0]].copy())
+            if t == t0 + n_ticks:
+                break
+        self.tick = t
         return (chunks[0] if len(chunks) == 1 else np.concatenate(chunks)), samples, first_rows
 
     def _sample_buffers(self, t0: int, n_ticks: int):
