@@ -51,7 +51,8 @@ class NetworkArrays:
     # static synapses of key s: static_ptr[s, 0]:static_ptr[s, -1], sorted by target core;
     # those onto core group g: static_ptr[s, g]:static_ptr[s, g + 1]
     static_ptr: np.ndarray
-    static_targets: np.ndarray        # uint32/64 ring column << delay bits | delay
+    # uint32/64 (ring column << delay bits | delay) << 1 | first synapse on its core
+    static_targets: np.ndarray
     static_weights: np.ndarray        # uint16 (fixed) or float64
     # plastic rows of key s: plastic_ptr[s, 0]:plastic_ptr[s, -1], sorted by core; those onto
     # core group g: plastic_ptr[s, g]:plastic_ptr[s, g + 1] (no rows: an empty table)
@@ -94,6 +95,8 @@ class Engine:
         self.synaptic_input = np.zeros((2, n_atoms), dtype=net.state.dtype)
         self.injected = np.zeros(n_atoms, dtype=net.state.dtype)
         self.spiked = np.zeros(n_atoms, dtype=np.uint8)
+        # delivery's scratch per core group: where a spike's run reaches each next core
+        self.core_starts = np.zeros((len(net.group_ptr) - 1, n_cores + 1), dtype=np.int64)
         self.ticks_to_next = -np.ones(n_atoms)
         self.next_index = net.times_ptr[:-1].copy()
         plastic = net.row_rule.size > 0
@@ -203,7 +206,7 @@ class Engine:
                    self.synaptic_input, self.injected, self.spiked)
         synapses = (net.static_ptr, net.static_targets, net.static_weights, net.atom_core,
                     net.plastic_ptr, net.row_core, net.row_start, net.row_rule,
-                    net.plastic_words)
+                    net.plastic_words, self.core_starts)
         plasticity = (net.stdp_rules, net.plastic_weights, self.last_pre_tick, self.pre_trace,
                       net.post_history, self.post_history_n)
         sources = (net.seeds, net.rate_per_tick, net.exp_minus_rate, net.start_tick, net.end_tick,

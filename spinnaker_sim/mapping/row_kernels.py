@@ -57,12 +57,13 @@ def place_by_key(key, next_place, words, weights, number, out_words, out_weights
 
 
 @njit(cache=True)
-def sort_runs_by_core(run_start, words, weights, projection, atom_core, delay_bits, core_group,
+def sort_runs_by_core(run_start, words, weights, projection, atom_core, low_bits, core_group,
                       key_group_counts, core_counts):
     """Sort each key's run of static synapses (``run_start[s]:run_start[s + 1]``) stably by
-    target core, the core of its word's ring column ``word >> delay_bits``; count how many of
-    key s's synapses go to core group g into ``key_group_counts[s, g]``, and the rows (runs of
-    one key, core and projection) and synapses of core c into ``core_counts[:, c]``.
+    target core, the core of its word's ring column ``word >> low_bits``, and set bit 0 of the
+    word of each core's first synapse in the run; count how many of key s's synapses go to
+    core group g into ``key_group_counts[s, g]``, and the rows (runs of one key, core and
+    projection) and synapses of core c into ``core_counts[:, c]``.
 
     Most runs come sorted (connectors go post by post); the others take a counting sort over
     the range of cores they reach."""
@@ -78,9 +79,9 @@ def sort_runs_by_core(run_start, words, weights, projection, atom_core, delay_bi
         if n == 0:
             continue
         ordered = True
-        lowest = highest = atom_core[(words[lo] >> delay_bits) >> 1]
+        lowest = highest = atom_core[(words[lo] >> low_bits) >> 1]
         for k in range(n):
-            cores[k] = atom_core[(words[lo + k] >> delay_bits) >> 1]
+            cores[k] = atom_core[(words[lo + k] >> low_bits) >> 1]
             ordered = ordered and (k == 0 or cores[k] >= cores[k - 1])
             lowest, highest = min(lowest, cores[k]), max(highest, cores[k])
         if not ordered:
@@ -99,11 +100,14 @@ def sort_runs_by_core(run_start, words, weights, projection, atom_core, delay_bi
                 words[lo + k] = moved_words[k]
                 weights[lo + k] = moved_weights[k]
                 projection[lo + k] = moved_projection[k]
-                cores[k] = atom_core[(moved_words[k] >> delay_bits) >> 1]
+                cores[k] = atom_core[(moved_words[k] >> low_bits) >> 1]
         for k in range(n):
             c = cores[k]
             key_group_counts[s, core_group[c]] += 1
-            if k == 0 or c != cores[k - 1] or projection[lo + k] != projection[lo + k - 1]:
+            first_on_core = k == 0 or c != cores[k - 1]
+            if first_on_core:
+                words[lo + k] |= np.uint8(1)
+            if first_on_core or projection[lo + k] != projection[lo + k - 1]:
                 core_counts[0, c] += 1
             core_counts[1, c] += 1
 

@@ -26,7 +26,7 @@ class StaticSynapses:
     ``key_group_ptr[s, g]:key_group_ptr[s, g + 1]``."""
 
     key_group_ptr: np.ndarray  # (keys, groups + 1)
-    targets: np.ndarray        # uint32 (uint64 for rings too wide): column << delay_bits | delay
+    targets: np.ndarray        # uint32 (uint64 for rings too wide): see static_synapses
     weights: np.ndarray        # uint16 (fixed point) or the scaled float64 weights
     core_words: np.ndarray     # SDRAM words of each core's static rows
     rounded_to_zero: dict      # projection number -> non-zero weights that quantise to 0
@@ -36,7 +36,8 @@ def static_synapses(projs: list, chosen: list, layout: Layout, core_hi: np.ndarr
                     ring_columns: int, ring_depth: int, group_ptr: np.ndarray,
                     fixed: bool) -> StaticSynapses:
     """The synapses of the projections numbered `chosen` (all static), as target words
-    ``column << delay_bits | delay`` in key runs.
+    ``(column << delay_bits | delay) << 1 | first`` in key runs, `first` set on the run's first
+    synapse on each core (delivery counts a packet per core there).
 
     Core c's ring columns are ``2 lo[c] .. 2 hi[c]``: excitatory first, then inhibitory."""
     core_lo = layout.core_lo
@@ -47,7 +48,7 @@ def static_synapses(projs: list, chosen: list, layout: Layout, core_hi: np.ndarr
     np.cumsum(run_start, out=run_start)
     n = int(run_start[-1])
     delay_bits = ring_depth.bit_length() - 1
-    dtype = np.uint32 if ring_columns << delay_bits <= 2 ** 32 else np.uint64
+    dtype = np.uint32 if ring_columns << (delay_bits + 1) <= 2 ** 32 else np.uint64
     targets = np.empty(n, dtype=dtype)
     weights = np.empty(n, dtype=np.uint16 if fixed else float)
     projection = np.empty(n, dtype=compact_uint(len(projs)))
@@ -59,7 +60,7 @@ def static_synapses(projs: list, chosen: list, layout: Layout, core_hi: np.ndarr
         for chunk in connection_chunks(projs[j], layout):
             c = chunk.core
             column = 2 * core_lo[c] + receptor * (core_hi[c] - core_lo[c]) + chunk.index
-            words = (column << delay_bits) | (chunk.ring_delay & (ring_depth - 1))
+            words = ((column << delay_bits) | (chunk.ring_delay & (ring_depth - 1))) << 1
             place_by_key(chunk.key, next_place, words.astype(dtype),
                          chunk.weight16 if fixed else chunk.scaled, j, targets, weights,
                          projection)
@@ -67,7 +68,7 @@ def static_synapses(projs: list, chosen: list, layout: Layout, core_hi: np.ndarr
     del next_place
     key_group_counts = np.zeros((layout.n_keys, len(group_ptr) - 1), dtype=np.int64)
     core_counts = np.zeros((2, layout.n_cores), dtype=np.int64)
-    sort_runs_by_core(run_start, targets, weights, projection, layout.atom_core, delay_bits,
+    sort_runs_by_core(run_start, targets, weights, projection, layout.atom_core, delay_bits + 1,
                       core_groups(group_ptr), key_group_counts, core_counts)
     rows, synapses = core_counts
     return StaticSynapses(pointers(key_group_counts, n), targets, weights,

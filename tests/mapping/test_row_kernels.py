@@ -31,13 +31,14 @@ def test_row_order_is_lexsort_by_key_core_projection(seed):
 @pytest.mark.parametrize("seed", range(4))
 def test_placing_by_key_then_sorting_runs_by_core_gives_row_order_and_counts(seed):
     """Key runs filled projection by projection, then sorted by core: the (key, core,
-    projection) order of a stable lexsort, with the key x group counts and rows per core."""
+    projection) order of a stable lexsort, each core's first word of a run flagged, with the
+    key x group counts and rows per core."""
     key, core, projection, n_keys, n_cores = random_synapses(seed)
     core_group = np.arange(n_cores) * 3 // n_cores
     atom_core = np.repeat(np.arange(n_cores), 4)  # core c: atoms 4c .. 4c + 3
-    delay_bits = 3
+    low_bits = 3  # the delay (here 2) and, in bit 0, the flag of a core's first synapse
     column = 8 * core + np.random.default_rng(seed).integers(0, 8, key.size)  # 2 x 4 atoms
-    words = ((column << delay_bits) | 5).astype(np.uint32)
+    words = ((column << low_bits) | 4).astype(np.uint32)
     weights = np.arange(key.size, dtype=np.uint16)  # tells the synapses apart
     run_start = np.concatenate([[0], np.cumsum(np.bincount(key, minlength=n_keys))])
     placed = np.empty_like(words), np.empty_like(weights), np.empty(key.size, np.uint16)
@@ -47,10 +48,14 @@ def test_placing_by_key_then_sorting_runs_by_core_gives_row_order_and_counts(see
         place_by_key(key[mine], next_place, words[mine], weights[mine], j, *placed)
     key_group_counts = np.zeros((n_keys, 3), dtype=np.int64)
     core_counts = np.zeros((2, n_cores), dtype=np.int64)
-    sort_runs_by_core(run_start, *placed, atom_core, delay_bits, core_group, key_group_counts,
+    sort_runs_by_core(run_start, *placed, atom_core, low_bits, core_group, key_group_counts,
                       core_counts)
     order = np.lexsort((projection, core, key))
-    for out, expected in zip(placed, (words, weights, projection)):
+    sorted_key, sorted_core = key[order], core[order]
+    first_on_core = np.ones(key.size, dtype=bool)
+    first_on_core[1:] = (sorted_key[1:] != sorted_key[:-1]) | (sorted_core[1:] != sorted_core[:-1])
+    np.testing.assert_array_equal(placed[0], words[order] | first_on_core)
+    for out, expected in zip(placed[1:], (weights, projection)):
         np.testing.assert_array_equal(out, expected[order])
     expected = np.zeros((n_keys, 3), dtype=np.int64)
     np.add.at(expected, (key, core_group[core]), 1)
