@@ -101,6 +101,20 @@ def _shifts(pops, projs, dt):
     return shifts
 
 
+def _ring_slots(projs: list, pops: list) -> int:
+    """Rows of the engine's one ring (a row per delay slot, all cores' columns): the smallest
+    power of two that holds every delay a ring takes. A core's SpiNNaker ring has its
+    ``ring_buffer_depth`` slots (16 by the guide's rules), which the mapping counts; the
+    emulator only needs the delays there are, and a shallow ring stays in cache (CUBA at
+    dt 1.0: delay 1, one row instead of 16; a delay past its core's depth is re-sent by an
+    extension core with at most that depth left)."""
+    longest = 1
+    for prj in projs:
+        depth = pops[prj.post].ring_buffer_depth
+        longest = max(longest, min(int(prj.delay_ticks.max(initial=1)), depth))
+    return 1 << (longest - 1).bit_length()
+
+
 def _max_in_degree(prj: ProjectionModel) -> int:
     return int(np.bincount(prj.post_index).max()) if prj.post_index.size else 0
 
@@ -153,8 +167,7 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
     group_ptr = _core_groups(is_neuron, hi - lo, n_groups)
     index_bits = np.array([bits_for(n) for n in hi - lo], dtype=np.int64)
     type_bits = np.ones(n_cores, dtype=np.int64)
-    # one ring for all cores: a row per delay slot, as deep as the deepest core's
-    ring_depth = int(depth[is_neuron].max(initial=1))
+    ring_depth = _ring_slots(projs, pops)
 
     shifts = _shifts(pops, projs, dt)
     core_shift = np.zeros((n_cores, 2), dtype=np.int64)

@@ -55,9 +55,13 @@ def test_refractory_period_is_ceil_tau_refrac_ticks():
     assert isis[7.5][0] - isis[0.1][0] == math.ceil(7.5) - math.ceil(0.1)
 
 
-@pytest.mark.parametrize("delay", [1.0, 5.0, 16.0, 17.0, 40.0, 144.0])
-def test_delays_are_exact_in_ticks(delay):
-    """Input arrives in the ring slot t + d: visible in gsyn_exc at tick 10 + d."""
+@pytest.mark.parametrize("delay, ring_rows", [(1.0, 1), (2.0, 2), (5.0, 8), (8.0, 8),
+                                              (16.0, 16), (17.0, 16), (40.0, 16), (144.0, 16)])
+def test_delays_are_exact_in_ticks(delay, ring_rows):
+    """Input arrives in the ring slot t + d: visible in gsyn_exc at tick 10 + d. The engine's
+    ring is as deep as the longest delay needs (a power of two, at most the core's 16 slots;
+    longer delays go through extension cores), so a delay can fill it exactly."""
+    from spinnaker_sim.pynn import simulator
     sim.setup(timestep=DT)
     source = sim.Population(1, sim.SpikeSourceArray(spike_times=[10.0]))
     cell = sim.Population(1, sim.IF_curr_exp())
@@ -67,6 +71,7 @@ def test_delays_are_exact_in_ticks(delay):
     sim.run(200.0)
     trace = signal(cell, "gsyn_exc")[:, 0]
     assert np.flatnonzero(trace > 0)[0] == 10 + int(delay)
+    assert simulator.state.engine.net.ring.shape[0] == ring_rows
     sim.end()
 
 
