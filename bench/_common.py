@@ -101,11 +101,19 @@ def _version(module: str) -> str:
         return f"unavailable ({type(exc).__name__})"
 
 
+def _numba_cpu_target() -> str:
+    """The CPU numba compiles for, as LLVM names it (e.g. znver3, emeraldrapids): a VM's
+    model name is often generic, and vector width and instruction set follow from this."""
+    import llvmlite.binding as llvm
+    return llvm.get_host_cpu_name()
+
+
 def machine_description() -> dict:
     """CPU, cores, memory, load and library versions: what the numbers were measured on."""
     return {
         "hostname": socket.gethostname(),
         "cpu": _cpu_model(),
+        "cpu_target": _numba_cpu_target(),
         "cores": os.cpu_count(),
         "memory_gb": _mem_total_gb(),
         "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
