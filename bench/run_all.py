@@ -74,10 +74,11 @@ def _va_markdown(name: str, results: list[dict]) -> list[str]:
                      r["events2_per_s"] / 1e6, r["realtime_factor"], r["peak_rss_mb"],
                      r.get("build_s_vs_nest"), r.get("run_s_vs_nest"), r.get("run2_s_vs_nest")])
     cell = "IF_curr_exp" if name == "cuba" else "IF_cond_exp"
+    steady = max((len(r.get("steady_runs_s", [])) for r in results), default=0)
     return [f"## {name.upper()} (Vogels-Abbott, {cell}, p=0.02, {_duration(results)})", "",
             *_table(header, rows), "",
             ("`run` is the first `run()` (includes mapping, numba cache load, NEST's prepare); "
-             "`2nd run` is the median of three more runs as long, continuing the same network "
+             f"`2nd run` is the median of {steady} more runs as long, continuing the same network "
              "(steady state; events/s and the second run's spikes from the first of them). "
              "Brian2 rows at a smaller n have no NEST ratio (no NEST run at that size)."), ""]
 

@@ -53,8 +53,8 @@ STIM_CELLS, STIM_RATE, STIM_DURATION, STIM_P, W_STIM = 20, 100.0, 50.0, 0.01, 0.
 FULL_SIZE = 4000
 BRIAN2_DEFAULT_SIZE = 500   # pyNN.brian2 builds ~350 s at 4000 (one connect per post-neuron)
 #: steady runs after the first, each as long; their median is the steady-state time (one run
-#: alone swung by up to 2x with this VM's speed)
-STEADY_RUNS = 3
+#: alone swung by up to 2x with the VMs' speed, and one of three by 1.6x)
+STEADY_RUNS = 5
 
 
 def cell_params(model: Model) -> dict:
