@@ -5,12 +5,12 @@ columns ``2 lo[c] .. 2 hi[c]`` (its excitatory inputs, then its inhibitory ones)
 slot is contiguous. A key's static synapses are one run of target words sorted by core (see
 ``mapping/synaptic_matrix.py``): a spike is one loop over them, and each core it reaches counts
 one packet, as the router would deliver it (the word of a core's first synapse in the run is
-flagged, so the loop notes where cores change without a branch). Plastic synapses keep SpiNNaker's rows, one per
-(key, core, projection), since a row carries its STDP state; they are updated by pair-based
-STDP when a spike arrives (sPyNNaker's deferred scheme). Spikes re-sent by delay-extension
-cores carry their own keys. The builder marks where each key's static run and plastic rows
-enter each group of cores (one thread's cores), so a group delivers its part of a spike's
-synapses without searching for it, and groups never write the same ring column.
+flagged, so the loop notes where cores change without a branch). Plastic synapses keep
+SpiNNaker's rows, one per (key, core, projection), since a row carries its STDP state; they are
+updated by pair-based STDP when a spike arrives (sPyNNaker's deferred scheme). Spikes re-sent
+by delay-extension cores carry their own keys. The builder marks where each key's static run
+and plastic rows enter each group of cores (one thread's cores), so a group delivers its part
+of a spike's synapses without searching for it, and groups never write the same ring column.
 """
 
 import math
@@ -136,7 +136,7 @@ def _static_run_into_ring(tick, packet, targets, weights, ring, delay_bits, atom
     A word is ``(column << delay_bits | delay) << 1 | first``, `first` set on the run's first
     synapse on each core. The loop writes each synapse's place to ``core_starts[n]`` and steps n
     at a flagged one, leaving the places where cores start (CUBA-4000 at dt 1.0, one thread:
-    a branch where the core changed, taken at random, made the run ~14% slower)."""
+    a branch where the core changed, taken at random, made a run take 16% longer)."""
     slot_mask = ring.shape[0] - 1
     column_shift = delay_bits + 1
     n_cores = 0
