@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import spinnaker_sim as sim
+from spinnaker_sim.pynn import simulator
 
 DT = 1.0
 
@@ -61,7 +62,6 @@ def test_delays_are_exact_in_ticks(delay, ring_rows):
     """Input arrives in the ring slot t + d: visible in gsyn_exc at tick 10 + d. The engine's
     ring is as deep as the longest delay needs (a power of two, at most the core's 16 slots;
     longer delays go through extension cores), so a delay can fill it exactly."""
-    from spinnaker_sim.pynn import simulator
     sim.setup(timestep=DT)
     source = sim.Population(1, sim.SpikeSourceArray(spike_times=[10.0]))
     cell = sim.Population(1, sim.IF_curr_exp())
