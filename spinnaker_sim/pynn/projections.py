@@ -220,6 +220,8 @@ def _shared_if_equal(values) -> np.ndarray:
     """Per-connection float values; a value shared by every connection is stored once (a
     read-only broadcast view), as most projections' weights and delays are."""
     values = np.asarray(values, dtype=float)
+    if values.ndim == 1 and values.strides[0] == 0:
+        return values
     if values.size > 1 and np.all(values == values.flat[0]):
         return np.broadcast_to(values.flat[0], values.shape)
     return values

@@ -135,6 +135,33 @@ def test_fixed_number_pre_draws_distinct_inputs_without_self_and_repeats_by_seed
     assert out_degree.std() < 3 * np.sqrt(n_pre_per_post)
 
 
+def test_repeated_draws_are_each_owners_later_duplicates():
+    """Draws are redrawn where an earlier draw of the same owner took the same candidate: the
+    one-pass table marks what a stable sort of (owner, draw) keys marks."""
+    from spinnaker_sim.pynn.connect import _repeats
+    rng = np.random.default_rng(7)
+    numbers = rng.integers(0, 12, size=300)
+    numbers[[0, 5, 299]] = 0  # owners without draws
+    chosen = rng.integers(0, 10, size=int(numbers.sum()))  # few candidates: many repeats
+    owner = np.repeat(np.arange(numbers.size), numbers)
+    key = owner * 10 + chosen
+    order = np.argsort(key, kind="stable")
+    expected = np.zeros(chosen.size, dtype=bool)
+    expected[order[1:]] = key[order[1:]] == key[order[:-1]]
+    assert expected.sum() > 100
+    assert np.array_equal(_repeats(chosen, numbers, 10), expected)
+
+
+def test_a_weight_shared_by_all_connections_is_stored_once(pops):
+    a, b = pops
+    prj = sim.Projection(a, b, sim.FixedNumberPreConnector(5, rng=sim.NumpyRNG(2)),
+                         sim.StaticSynapse(weight=0.5, delay=2.0))
+    for name, value in (("weight", 0.5), ("delay", 2.0)):
+        stored = prj._values[name]
+        assert stored.shape == (80,) and stored.strides == (0,) and np.all(stored == value)
+    assert np.count_nonzero(prj.get("weight", format="array") == 0.5) == 80
+
+
 def test_indices_past_16_bits_connect_and_deliver():
     """Indices are stored in 16 bits while the population allows and in 32 past 2**16 atoms;
     a projection from such a population onto a small one (both widths at once) connects and
