@@ -120,7 +120,7 @@ def _draw_distinct(rng, n_candidates, numbers, with_replacement):
     replacement, an owner's repeated draws are drawn again until none repeats (few, when each
     owner takes a small part of the candidates). Returns (draws, owner of each draw).
 
-    The owners are the smallest unsigned type that holds them: with the draws, they are the
+    The owners are 16-bit where they fit (`compact_uint`): with the draws, they are the
     largest arrays a model's build holds at once (64k neurons x 80 inputs: 5M of each)."""
     owner = np.repeat(np.arange(len(numbers), dtype=compact_uint(len(numbers))), numbers)
     chosen = _uniform_ints(rng, owner.size, n_candidates)
