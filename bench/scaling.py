@@ -11,8 +11,8 @@ stay flat; the target is events/s at 64k >= 0.5 x events/s at 1k.
 Memory: each size also runs with the populations only; (peak RSS - that baseline) / recurrent
 synapses is the all-in bytes per synapse (target <= 6 for static synapses), and the same with
 the RSS held after the runs (build temporaries freed). Both scripts first run for a tick in a
-process of their own, so neither measured process compiles. For spinnaker_sim the engine's synaptic
-arrays and the frontend's per-connection copies are also summed.
+process of their own, so neither measured process compiles. For spinnaker_sim the engine's
+synaptic arrays and the frontend's per-connection copies are also summed.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ takes. The engine stores the two kinds of synapse for what delivery needs:
   target core), because its row keeps the STDP state;
 - a **static** synapse becomes one target word ``(column << delay_bits | delay) << 1 | first``:
   its ring-buffer column (see ``engine/synapses.py``), the delay left for the ring, and whether
-  it is its key's first synapse on its core. A key's static synapses
-  are one run, in row order, so delivering a spike is one loop however many cores it reaches
-  (built by ``static_matrix.py``, which sorts each key's run rather than all synapses).
+  it is its key's first synapse on its core. A key's static synapses are one run, in row
+  order, so delivering a spike is one loop however many cores it reaches (built by
+  ``static_matrix.py``, which sorts each key's run rather than all synapses).
 """
 
 from dataclasses import dataclass
