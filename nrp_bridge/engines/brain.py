@@ -39,6 +39,7 @@ class BrainEngine(Engine):
         self.sim: Any = None
         self.populations: dict[str, Any] = {}
         self._extensions: list[Any] = []
+        self._owners: dict[str, Any] = {}  # datapack name -> the extension that owns it
         self._counts_before: dict[str, np.ndarray] = {}  # cumulative, at the last step's start
         self._counts_after: dict[str, np.ndarray] = {}  # cumulative, now
 
@@ -64,6 +65,7 @@ class BrainEngine(Engine):
         self.populations = _discover(sim, returned, namespace)
         self._extensions = [_make_extension(spec, sim, self.populations)
                             for spec in config.get("extensions") or []]
+        self._owners = {}
         self._set_up_recording(config.get("record") or {}, config.get("record_spikes", True))
         return {"timestep": self._timestep_ms / 1000.0, "time": 0.0, "backend": backend,
                 "populations": {label: {"size": int(p.size), "celltype": type(p.celltype).__name__}
@@ -160,7 +162,12 @@ class BrainEngine(Engine):
             pynn_compat.set_parameter(self.sim, population, parameter, value)
 
     def _extension_for(self, name: str) -> Any | None:
-        return next((e for e in self._extensions if e.owns(name)), None)
+        extension = self._owners.get(name)
+        if extension is None:  # (an extension may own a name later: devices can be added)
+            extension = next((e for e in self._extensions if e.owns(name)), None)
+            if extension is not None:
+                self._owners[name] = extension
+        return extension
 
     def _population(self, label: str) -> Any:
         try:

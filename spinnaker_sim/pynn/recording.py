@@ -64,7 +64,10 @@ class Recorder(recording.Recorder):
                 break
             parts.append(chunk[-new:])
             new -= len(chunk)
-        rows = np.concatenate(parts[::-1]) if parts else NO_SPIKES
+        if len(parts) > 1:
+            rows = np.concatenate(parts[::-1])
+        else:  # a closed loop's step: one run's records, or none
+            rows = parts[0] if parts else NO_SPIKES
         return *self._one_per_spike(rows), self._spike_records
 
     def _get_all_signals(self, variable, ids, clear=False):
@@ -141,17 +144,12 @@ class Recorder(recording.Recorder):
                 next_column[v] += len(atoms)
 
     def store_run(self, spikes, samples, first_row, t0, n_ticks):
-        """Keep this population's part of one engine run's output."""
-        if self._records_spikes:
-            end = self._offset + self.population.size
-            mine = (spikes[:, 1] >= self._offset) & (spikes[:, 1] < end)
-            if mine.any():
-                part = spikes[mine]  # boolean indexing copies
-                part[:, 1] -= self._offset
-                self._spikes.append(part)
-                self._spike_records += len(part)
-                self._spike_counts += np.bincount(part[:, 1], part[:, 2],
-                                                  len(self._spike_counts)).astype(np.int64)
+        """Keep this population's part of one engine run's output: its own spike rows (atoms as
+        indices in the population) and the run's analog samples."""
+        if self._records_spikes and len(spikes):
+            self._spikes.append(spikes)
+            self._spike_records += len(spikes)
+            np.add.at(self._spike_counts, spikes[:, 1], spikes[:, 2])
         if not self._columns:
             return
         interval = self.sampling_ticks()
@@ -172,9 +170,12 @@ class Recorder(recording.Recorder):
         return self._spikes[0]
 
     def _one_per_spike(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(atoms, times in ms) of (tick, atom, count) rows, one entry per spike."""
-        return (np.repeat(rows[:, 1], rows[:, 2]),
-                np.repeat(rows[:, 0], rows[:, 2]) * self._simulator.state.dt)
+        """(atoms, times in ms) of (tick, atom, count) rows, one entry per spike (a neuron's
+        row is one spike: only sources send several in a tick)."""
+        dt = self._simulator.state.dt
+        if self.population.celltype.injectable:
+            return rows[:, 1].astype(np.int64), rows[:, 0] * dt
+        return np.repeat(rows[:, 1], rows[:, 2]), np.repeat(rows[:, 0], rows[:, 2]) * dt
 
     def _drop_spikes(self) -> None:
         """Forget the spikes recorded so far (``spikes_since`` cursors skip past them)."""

@@ -5,6 +5,7 @@ the engine's arrays, and from then on each run hands ticks to the engine and the
 samples it returns to the recorders.
 """
 
+import itertools
 import warnings
 
 import numba
@@ -14,6 +15,7 @@ from pyNN import common
 from ..engine import layout as L
 from ..engine.engine import Engine
 from ..engine.fixed_point import encode
+from ..engine.records import group_by_owner
 from ..errors import NotSetUpError, SpinnakerSimError
 from ..mapping.builder import (
     build_network, write_neuron_parameters, write_poisson_rates, write_population,
@@ -192,6 +194,8 @@ class State(common.control.BaseState):
         self.built = build_network(pops, projs, delay_extensions, self.dt, self.fixed,
                                    self.rng_seed, 4 * numba.get_num_threads())
         release_freed_memory()  # the build's temporaries
+        self._population_of_atom = np.repeat(
+            np.arange(len(pops), dtype=np.int32), [pop.size for pop in pops])
         self.engine = Engine(self.built.arrays)
         self.update_recording()
         self.current_sources_changed = True
@@ -237,13 +241,24 @@ class State(common.control.BaseState):
         t0 = self.engine.tick
         spikes, samples, first_rows = self.engine.run(n_ticks, cs_values, cs_column)
         recorded = spikes if self.live is None else spikes[self.spike_recorded[spikes[:, 1]] > 0]
-        for p, population in enumerate(self.populations):
+        for p, (population, own_spikes) in enumerate(zip(self.populations,
+                                                         self._split_by_population(recorded))):
             cores = self.built.population_cores[p]
-            population.recorder.store_run(recorded, samples,
+            population.recorder.store_run(own_spikes, samples,
                                           first_rows[cores[0]] if cores else 0, t0, n_ticks)
         self.t = self.engine.tick * self.dt
         self._warn_saturation()
         return spikes
+
+    def _split_by_population(self, spikes: np.ndarray) -> list[np.ndarray]:
+        """A run's (tick, atom, count) rows, one part per population with its atoms as indices in
+        the population, each part in time order."""
+        if not len(spikes):
+            return [spikes] * len(self.populations)
+        grouped = np.empty_like(spikes)
+        bounds = np.zeros(len(self.populations) + 1, dtype=np.int64)
+        group_by_owner(spikes, self._population_of_atom, self.built.atom_offset, grouped, bounds)
+        return [grouped[a:b] for a, b in itertools.pairwise(bounds)]
 
     def run(self, simtime):
         self.run_until(self.t + simtime)

@@ -5,6 +5,7 @@ import pytest
 
 import spinnaker_sim as sim
 from spinnaker_sim.engine.engine import LAST_TICK
+from spinnaker_sim.engine.records import group_by_owner
 from spinnaker_sim.pynn import simulator
 
 #: stated tolerance of the fixed-point membrane trace against float64 (mV); measured 0.017 mV
@@ -335,4 +336,46 @@ def test_a_run_beyond_the_last_tick_a_spike_record_holds_is_refused():
         engine.run(10)
     assert engine.tick == LAST_TICK - 5  # refused before running anything
     assert sum(cells.get_spike_counts().values()) > 0  # what was recorded is still there
+    sim.end()
+
+
+def test_records_grouped_by_owner_keep_their_order_as_a_stable_sort_would():
+    rng = np.random.default_rng(5)
+    first_atom = np.array([0, 4, 4, 10, 13])  # owner 1 is empty, owner 4 sends nothing below
+    owner_of_atom = np.repeat(np.arange(5, dtype=np.int32), np.diff(first_atom, append=20))
+    records = np.column_stack([np.sort(rng.integers(0, 50, 300)), rng.integers(0, 13, 300),
+                               rng.integers(1, 4, 300)]).astype(np.int32)
+    grouped, bounds = np.empty_like(records), np.zeros(6, dtype=np.int64)
+    group_by_owner(records, owner_of_atom, first_atom, grouped, bounds)
+    owner = owner_of_atom[records[:, 1]]
+    expected = records[np.argsort(owner, kind="stable")]
+    expected[:, 1] -= first_atom[np.sort(owner)]
+    assert np.array_equal(grouped, expected)
+    assert np.array_equal(bounds, np.searchsorted(np.sort(owner), np.arange(6)))
+
+
+def test_the_spikes_since_a_cursor_are_each_runs_new_spikes_of_every_population():
+    """What a closed loop reads after each run (neurons, and sources that send several spikes
+    in a tick) adds up to the recorded trains, with a silent population between them."""
+    sim.setup(timestep=1.0, rng_seed=3)
+    sources = sim.Population(6, sim.SpikeSourcePoisson(rate=1500.0), label="sources")
+    quiet = sim.Population(3, sim.IF_curr_exp(), label="quiet")
+    cells = sim.Population(8, sim.IF_curr_exp(i_offset=np.linspace(0.5, 2.0, 8)), label="cells")
+    sim.Projection(sources, cells, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.1))
+    for population in (sources, quiet, cells):
+        population.record("spikes")
+    read = {population: ([], [], 0) for population in (sources, cells)}
+    for _ in range(15):
+        sim.run(20.0)
+        for population, (indices, times, cursor) in read.items():
+            new_indices, new_times, cursor = population.recorder.spikes_since(cursor)
+            read[population] = (indices + [new_indices], times + [new_times], cursor)
+    for population, (indices, times, _) in read.items():
+        indices, times = np.concatenate(indices), np.concatenate(times)
+        assert np.all(np.diff(times) >= 0)
+        trains = population.get_data().segments[0].spiketrains
+        assert len(times) == sum(len(train) for train in trains) > 100
+        for i, train in enumerate(trains):
+            assert np.array_equal(times[indices == i], np.asarray(train.magnitude))
+    assert [len(a) for a in quiet.recorder.spikes_since(0)[:2]] == [0, 0]
     sim.end()

@@ -20,12 +20,16 @@ class SpikeDecoder:
         self.size = len(indices)
         self._slot = np.full(parent_size, -1, dtype=np.int64)
         self._slot[indices] = np.arange(self.size)
+        self._whole = np.array_equal(indices, np.arange(parent_size))  # slot = parent index
         delay = self.params.get("delay")
         self.delay = min_delay if delay is None else float(delay)
         self.reset()
 
     def update(self, parent_indices: np.ndarray, times: np.ndarray, t_end: float) -> None:
         """Take the spikes of one step of the whole population; keep this view's."""
+        if self._whole or not len(parent_indices):
+            self.consume(parent_indices, times, t_end)
+            return
         slots = self._slot[parent_indices]
         mine = slots >= 0
         self.consume(slots[mine], times[mine], t_end)
@@ -60,7 +64,9 @@ class SpikeRecorder(SpikeDecoder):
         self.rows = np.zeros((0, 2))
 
     def consume(self, slots, times, t_end) -> None:
-        self.rows = np.column_stack([slots.astype(float), times])
+        self.rows = np.empty((len(slots), 2))
+        self.rows[:, 0] = slots
+        self.rows[:, 1] = times
 
     def value(self) -> np.ndarray:
         return self.rows
@@ -128,7 +134,8 @@ class LeakyIntegrator(SpikeDecoder):
                                   self.synapse)
 
     def consume(self, slots, times, t_end) -> None:
-        self.readout.add_events(times + self.delay, self.weights[slots])
+        if len(slots):
+            self.readout.add_events(times + self.delay, self.weights[slots])
         self.readout.advance(t_end)
 
     def value(self) -> float:

@@ -6,6 +6,7 @@ amplitude 0), which is what removing a TF does since PyNN cannot delete devices.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -39,8 +40,14 @@ def _per_neuron(name: str, value: Any, size: int, what: str) -> np.ndarray:
     """`value` (a scalar or one per neuron) as a new array of `size` finite floats.
 
     Called by every TF every step, so it uses ndarray methods and slice assignment rather than
-    numpy's slower module-level functions.
+    numpy's slower module-level functions, and checks a plain number as a number.
     """
+    if isinstance(value, (float, int)) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise ValueError(f"device {name!r}: {what} must be finite, got {value!r}")
+        per_neuron = np.empty(size)
+        per_neuron[:] = value
+        return per_neuron
     values = np.asarray(value, dtype=float)
     if values.ndim > 1 or values.size not in (1, size):
         raise ValueError(f"device {name!r}: {what} must be a scalar or {size} values (one per "

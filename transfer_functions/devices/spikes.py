@@ -41,6 +41,8 @@ class SpikeReader:
         recorder = self.population.recorder
         if hasattr(recorder, "spikes_since"):
             indices, times, self._seen = recorder.spikes_since(self._seen)
+            if len(self._ids) == len(self._all_ids) or not len(indices):
+                return indices, times  # every neuron watched (or nothing new)
             watched = self._watched[indices]
             return indices[watched], times[watched]
         ids, times = self._all_spikes()
