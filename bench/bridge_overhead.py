@@ -5,7 +5,8 @@ step sets one value on each and reads one back, as a closed loop does. For scale
 exchange is timed with bare pyzmq echo processes (no bridge code at all): the floor this
 machine's ZeroMQ gives two concurrent round trips. With ``--loop`` it also runs a small brain +
 CartPole loop (spinnaker_sim, 100 Poisson sources -> 100 LIF) and the Braitenberg experiment of
-``examples/braitenberg`` (the demo), engines as processes over ipc, and in-process for
+``examples/braitenberg`` (the demo), engines as processes over ipc (as started by default, the
+brain's server busy-polling between steps, and with no engine polling), and in-process for
 comparison, and reports their real-time factors.
 
     python bench/bridge_overhead.py                  # 10,000 steps per transport
@@ -119,9 +120,15 @@ def _cartpole_tf(t: float, outputs: dict) -> dict:
                                                                     counts[50:].sum())}}
 
 
-def measure_loop(transport: str, steps: int) -> dict:
-    """Real-time factor of a brain (spinnaker_sim) + CartPole loop."""
-    engines = start_engines({"brain": "brain", "env": "gym"}, transport=transport)
+NO_POLLING = {"spin": {}}  # engine processes that block at once between steps
+NO_POLLING_LABEL = " (no engine polls)"
+
+
+def measure_loop(transport: str, steps: int, options: dict | None = None) -> dict:
+    """Real-time factor of a brain (spinnaker_sim) + CartPole loop; `options` go to
+    start_engines (default: the brain process busy-polls between steps, see default_spin)."""
+    engines = start_engines({"brain": "brain", "env": "gym"}, transport=transport,
+                            **(options or {}))
     configs = {"brain": {"brain": "bridge_overhead:_brain", "seed": 1},
                "env": {"env": "CartPole-v1", "seed": 1, "auto_reset": True}}
     started = time.perf_counter()
@@ -132,22 +139,25 @@ def measure_loop(transport: str, steps: int) -> dict:
         loop.log.clear()
         loop.run(steps)
         summary = loop.summary()
-    return {"transport": transport, "steps": steps, "setup_s": setup_s,
-            "median_step_ms": summary["median_step_ms"], "rtf": summary["rtf"]}
+    return {"transport": transport + (NO_POLLING_LABEL if options else ""), "steps": steps,
+            "setup_s": setup_s, "median_step_ms": summary["median_step_ms"],
+            "rtf": summary["rtf"]}
 
 
-def measure_braitenberg(transport: str, seconds: float) -> dict:
+def measure_braitenberg(transport: str, seconds: float, options: dict | None = None) -> dict:
     """Real-time factor of the Braitenberg experiment (the demo) after its first second, which
-    maps and compiles."""
+    maps and compiles; `options` as for :func:`measure_loop`."""
     sys.path.insert(0, str(REPO_ROOT / "examples" / "braitenberg"))
     import experiment as braitenberg
-    with braitenberg.make_experiment(seed=0, transport=transport) as exp:
+    with braitenberg.make_experiment(seed=0, transport=transport,
+                                     engine_options=options) as exp:
         exp.run(1.0)
         started = time.perf_counter()
         exp.run(seconds)
         wall = time.perf_counter() - started
         steps = exp.summary()["steps"]
-    return {"transport": transport, "simulated_s": seconds, "wall_s": wall,
+    return {"transport": transport + (NO_POLLING_LABEL if options else ""),
+            "simulated_s": seconds, "wall_s": wall,
             "mean_step_ms": 1e3 * wall / max(1, round(seconds / 0.02)),
             "rtf": seconds / wall, "steps": steps}
 
@@ -162,13 +172,16 @@ def measure(steps: int, loop: bool, loop_steps: int, log=print) -> dict:
                 ("p99_us", "p99 us", ".1f"), ("mean_us", "mean us", ".1f")])
     result = {"overhead": overhead}
     if loop:
-        loops = [measure_loop(t, loop_steps) for t in ("inproc", "ipc")]
+        loops = [measure_loop("inproc", loop_steps), measure_loop("ipc", loop_steps),
+                 measure_loop("ipc", loop_steps, NO_POLLING)]
         _log_table(log, "loop", loops, [("steps", "steps", ""),
                                         ("median_step_ms", "median ms", ".2f"),
                                         ("rtf", "RTF", ".2f")])
         result["brain_gym_loop"] = loops
         seconds = max(2.0, loop_steps * 0.02)
-        braitenberg = [measure_braitenberg(t, seconds) for t in ("ipc", "inproc")]
+        braitenberg = [measure_braitenberg("ipc", seconds),
+                       measure_braitenberg("ipc", seconds, NO_POLLING),
+                       measure_braitenberg("inproc", seconds)]
         _log_table(log, "braitenberg", braitenberg,
                    [("simulated_s", "sim s", ".1f"), ("wall_s", "wall s", ".2f"),
                     ("rtf", "RTF", ".2f")])

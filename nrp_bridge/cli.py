@@ -138,7 +138,7 @@ def _serve(args: argparse.Namespace) -> int:
     serve_engine(args.engine, args.endpoint, ready_file=args.ready_file,
                  allow_remote=args.allow_remote, curve_secret_key=secret,
                  heartbeat_interval=args.heartbeat_interval,
-                 max_message_size=args.max_message_size)
+                 max_message_size=args.max_message_size, spin=args.spin)
     return 0
 
 
@@ -191,6 +191,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--owned-folder", help=argparse.SUPPRESS)  # launcher's temp folder
     serve.add_argument("--heartbeat-interval", type=float, default=DEFAULT_HEARTBEAT_INTERVAL)
     serve.add_argument("--max-message-size", type=int, default=DEFAULT_MAX_MESSAGE_SIZE)
+    serve.add_argument("--spin", type=float, default=0.0, metavar="SECONDS",
+                       help="busy-poll this long for the next request after each reply (costs "
+                            "a core; for the engine on the loop's critical path)")
     serve.set_defaults(handler=_serve)
 
     keys = commands.add_parser("curve-keys", help="write a CURVE key pair for a remote engine")

@@ -14,7 +14,7 @@ ENGINE_KINDS = {  # short names for serve-engine and experiment files; "module:C
     "clock": "nrp_bridge.engines.clock:ClockEngine",
 }
 TRANSPORTS = ("inproc", "inproc-zmq", "ipc", "tcp")
-_PROCESS_OPTIONS = ("output", "start_timeout", "python")
+_PROCESS_OPTIONS = ("output", "start_timeout", "python", "spin")
 
 
 def create_engine(kind: str) -> Engine:
@@ -38,7 +38,8 @@ def start_engines(kinds: dict[str, str], transport: str = "ipc",
     ``inproc``: plain objects here (no sockets). ``inproc-zmq``: here too, but each served in a
     thread and reached through the protocol (for tests). ``ipc`` / ``tcp``: one process each
     (loopback only). ``options`` go to :class:`RemoteEngine` (timeouts...) and, for processes,
-    to the launcher (``output``, ``start_timeout``, ``python``); in-process engines take none.
+    to the launcher (``output``, ``start_timeout``, ``python``, ``spin``: see
+    :func:`spawn_engines`); in-process engines take none.
     """
     from .remote import RemoteEngine, spawn_engines
     from .server import EngineThread

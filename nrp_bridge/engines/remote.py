@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 from ..errors import EngineError
-from ..launcher import EngineProcess
+from ..launcher import EngineProcess, default_spin
 from ..protocol import DEFAULT_MAX_MESSAGE_SIZE, PROTOCOL_VERSION
 from ..transport import DEFAULT_HEARTBEAT_TIMEOUT, DEFAULT_TIMEOUT, Connection, PendingReply
 from .base import Engine
@@ -127,18 +127,26 @@ _BODIES = {
 
 def spawn_engines(kinds: dict[str, str], *, transport: str = "ipc", output: str = "file",
                   start_timeout: float = DEFAULT_START_TIMEOUT, python: str = sys.executable,
+                  spin: dict[str, float] | None = None,
                   **proxy_options: Any) -> dict[str, RemoteEngine]:
     """Start one local process per engine (all at once), connect a proxy to each.
 
     ``kinds`` maps engine names to kinds ("brain", "gym", "clock" or "module:Class").
-    On any failure every process started here is stopped before the error is raised.
+    ``spin`` maps engine names to the seconds their servers busy-poll for the next request
+    (default :func:`~nrp_bridge.launcher.default_spin`: the brains, given a core to spare;
+    ``{}``: none). On any failure every process started here is stopped before the error is
+    raised.
     """
+    spin = default_spin(kinds) if spin is None else dict(spin)
+    unknown = sorted(set(spin) - set(kinds))
+    if unknown:
+        raise ValueError(f"spin names unknown engine(s) {unknown}; engines are {list(kinds)}")
     processes = {name: None for name in kinds}
     engines: dict[str, RemoteEngine] = {}
     try:
         for name, kind in kinds.items():
             processes[name] = EngineProcess(kind, name=name, transport=transport, output=output,
-                                            python=python)
+                                            python=python, spin=spin.get(name, 0.0))
         for name, process in processes.items():
             endpoint = process.wait_ready(start_timeout)
             engines[name] = RemoteEngine(endpoint, name=name, process=process, **proxy_options)

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import ProtocolError
 from ..protocol import DEFAULT_MAX_MESSAGE_SIZE, PROTOCOL_VERSION, Message
-from ..transport import DEFAULT_HEARTBEAT_INTERVAL, Server
+from ..transport import DEFAULT_HEARTBEAT_INTERVAL, Server, check_spin
 from .base import Engine
 from .factory import create_engine
 
@@ -75,19 +75,22 @@ def serve_engine(kind: str, endpoint: str, *, ready_file: str | Path | None = No
                  allow_remote: bool = False, curve_secret_key: bytes | None = None,
                  heartbeat_interval: float = DEFAULT_HEARTBEAT_INTERVAL,
                  max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
-                 protocol_version: int = PROTOCOL_VERSION) -> None:
+                 protocol_version: int = PROTOCOL_VERSION, spin: float = 0.0) -> None:
     """Create the engine, bind, announce the bound endpoint, serve until ``shutdown``.
 
     ``ready_file`` receives the bound endpoint (e.g. the port chosen for ``tcp://127.0.0.1:*``)
     once the server accepts requests; it is written atomically so a reader never sees half.
+    ``spin``: seconds to busy-poll for the next request after each reply (see ``Server``).
     """
+    check_spin(spin)  # before the engine is created: a bad flag fails at once
     engine = create_engine(kind)
     handler = EngineHandler(engine)
     info = {"engine": f"{type(engine).__module__}.{type(engine).__qualname__}",
             "host": socket.gethostname()}
     server = Server(endpoint, handler, info=info, allow_remote=allow_remote,
                     heartbeat_interval=heartbeat_interval, max_message_size=max_message_size,
-                    protocol_version=protocol_version, curve_secret_key=curve_secret_key)
+                    protocol_version=protocol_version, curve_secret_key=curve_secret_key,
+                    spin=spin)
     if ready_file is not None:
         partial = Path(f"{ready_file}.part")
         partial.write_text(server.endpoint)
