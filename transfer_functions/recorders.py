@@ -10,6 +10,9 @@ from typing import Any
 import numpy as np
 
 
+_SCALARS = (int, float, str)  # taken as they are (a TF records a row or two every step)
+
+
 class Recorder:
     """NRP's CSV recorder: ``record_entry(*values)`` appends a row; ``data`` is a structured array.
 
@@ -34,10 +37,12 @@ class Recorder:
                              f"{self.headers} but record_entry got {len(values)} values")
         row = []
         for header, value in zip(self.headers, values):
-            if np.ndim(value) != 0:
+            if isinstance(value, np.generic):
+                value = value.item()
+            elif not isinstance(value, _SCALARS) and np.ndim(value) != 0:
                 raise ValueError(f"recorder {self.name!r}: column {header!r} takes a scalar, "
                                  f"got an array of shape {np.shape(value)}")
-            row.append(value.item() if isinstance(value, np.generic) else value)
+            row.append(value)
         self._rows.append(tuple(row))
 
     def __len__(self) -> int:
