@@ -59,7 +59,7 @@ class BrainEngine(Engine):
         seed = config.get("seed")
         self._backend, self._seed = backend, seed
         sim.setup(timestep=self._timestep_ms, **pynn_compat.setup_seed_kwargs(backend, seed),
-                  **dict(config.get("setup") or {}))
+                  **{**pynn_compat.setup_defaults(backend), **dict(config.get("setup") or {})})
         pynn_compat.seed_after_setup(backend, seed)
         returned, namespace = _build(sim, config.get("brain"))
         self.populations = _discover(sim, returned, namespace)

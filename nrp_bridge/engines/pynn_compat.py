@@ -8,6 +8,9 @@
   also write the ``rates`` variable, and read rates back from it.
 - pyNN.nest counts spikes per neuron by scanning all events once per neuron (quadratic), and
   its ``get_data`` can leave out spikes it counts; we read the spike recorder's events directly.
+- pyNN.nest keeps ``spike_precision`` from an earlier ``setup()`` in the same process (a script
+  that asked for "on_grid" leaves it for the next model); we pass its default unless the brain's
+  setup names it, so a brain runs as it would in a fresh process.
 """
 
 from __future__ import annotations
@@ -21,6 +24,14 @@ import numpy as np
 BRIAN2 = "pyNN.brian2"
 NEST = "pyNN.nest"
 _SETUP_SEED_KEYWORD = {"spinnaker_sim": "rng_seed", NEST: "rng_seed"}
+
+
+_SETUP_DEFAULTS = {NEST: {"spike_precision": "off_grid"}}
+
+
+def setup_defaults(backend: str) -> dict:
+    """``setup()`` keywords a backend would otherwise carry over from an earlier setup."""
+    return dict(_SETUP_DEFAULTS.get(backend, {}))
 
 
 def setup_seed_kwargs(backend: str, seed: int | None) -> dict:

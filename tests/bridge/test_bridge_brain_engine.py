@@ -160,3 +160,19 @@ def test_config_mistakes_are_named(tmp_path: Path):
                          "b = sim.Population(1, sim.IF_curr_exp(), label='twin')\n")
     with pytest.raises(ValueError, match="two populations are labelled 'twin'"):
         BrainEngine().initialize({"backend": "pyNN.nest", "brain": str(duplicate)})
+
+
+@pytest.mark.reference
+def test_a_nest_brain_runs_as_in_a_fresh_process_whatever_nest_ran_before(brain):
+    """pyNN.nest keeps spike_precision from the last setup() that named it (see pynn_compat)."""
+    import pyNN.nest
+
+    def counts_after(spike_precision):
+        pyNN.nest.setup(spike_precision=spike_precision)  # a model run earlier in the process
+        pyNN.nest.end()
+        engine = brain("pyNN.nest", "bridge_brains:poisson_relay")
+        assert pyNN.nest.simulator.state.spike_precision == "off_grid"
+        engine.step(0.2)
+        return engine.get(["motors:spike_counts"])["motors:spike_counts"]
+
+    assert np.array_equal(counts_after("on_grid"), counts_after("off_grid"))
