@@ -150,11 +150,7 @@ class GymEngine(Engine):
                                  f"{self.env.render_mode!r}): create it with "
                                  "env_kwargs={'render_mode': 'rgb_array'}")
             return np.array(self.env.render())
-        return {"observation": lambda: self._observation, "reward": lambda: self._reward,
-                "terminated": lambda: self._terminated, "truncated": lambda: self._truncated,
-                "info": lambda: _scalars(self._info), "time": lambda: self.time,
-                "episode": lambda: self._episode,
-                "episodes": lambda: [dict(e) for e in self._episodes]}[name]()
+        return _OUTPUTS[name](self)
 
     def set(self, values: dict) -> None:
         """Set ``action`` (converted to the action space; Box actions are clipped to it)."""
@@ -175,7 +171,7 @@ class GymEngine(Engine):
             array = np.asarray(value, dtype=space.dtype)
             array = np.broadcast_to(array, space.shape) if array.size == 1 else \
                 array.reshape(space.shape)
-            return np.clip(array, space.low, space.high)
+            return array.clip(space.low, space.high)  # (the method: np.clip wraps it)
         if isinstance(space, (spaces.MultiDiscrete, spaces.MultiBinary)):
             return np.asarray(value, dtype=space.dtype).reshape(space.shape)
         return value
@@ -192,6 +188,18 @@ class GymEngine(Engine):
         """Close the env."""
         if self.env is not None:
             self.env.close()
+
+
+_OUTPUTS = {  # output name -> its value, read from the engine (built once: read every step)
+    "observation": lambda engine: engine._observation,
+    "reward": lambda engine: engine._reward,
+    "terminated": lambda engine: engine._terminated,
+    "truncated": lambda engine: engine._truncated,
+    "info": lambda engine: _scalars(engine._info),
+    "time": lambda engine: engine.time,
+    "episode": lambda engine: engine._episode,
+    "episodes": lambda engine: [dict(e) for e in engine._episodes],
+}
 
 
 def _register_project_envs() -> None:
