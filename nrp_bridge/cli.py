@@ -23,6 +23,7 @@ from .config import ExperimentSpec, load_experiment
 from .engines.factory import TRANSPORTS, start_engines
 from .errors import EngineError
 from .importing import resolve_reference
+from .launcher import default_spin
 from .orchestrator import Orchestrator
 from .protocol import DEFAULT_MAX_MESSAGE_SIZE
 from .tf_exchange import EXTENSION, TFExchange
@@ -88,9 +89,11 @@ def run_experiment(spec: ExperimentSpec, progress: bool = False) -> Orchestrator
     """Start the engines, run the loop for the spec's duration, shut down; returns the
     (closed) orchestrator, whose log and recording hold the run."""
     exchange = build_exchange(spec)
-    engines = start_engines({name: e.kind for name, e in spec.engines.items()},
-                            transport=spec.transport,
-                            **({} if spec.transport == "inproc" else {"timeout": spec.timeout}))
+    kinds = {name: e.kind for name, e in spec.engines.items()}
+    options = {} if spec.transport == "inproc" else {"timeout": spec.timeout}
+    if spec.transport in ("ipc", "tcp"):
+        options["spin"] = engine_spin(spec)
+    engines = start_engines(kinds, transport=spec.transport, **options)
     orchestrator = Orchestrator(engines, dt_sync=spec.dt_sync, mode=spec.mode,
                                 exchange=exchange,
                                 read={name: e.read for name, e in spec.engines.items()},
@@ -98,6 +101,14 @@ def run_experiment(spec: ExperimentSpec, progress: bool = False) -> Orchestrator
     with orchestrator:
         orchestrator.run(seconds=spec.duration, progress=progress)
     return orchestrator
+
+
+def engine_spin(spec: ExperimentSpec) -> dict[str, float]:
+    """Each engine process's busy-poll time: the file's ``spin`` where an engine table gives
+    one, else the default (the brains poll, given a core to spare)."""
+    spin = default_spin({name: e.kind for name, e in spec.engines.items()})
+    spin.update({name: e.spin for name, e in spec.engines.items() if e.spin is not None})
+    return spin
 
 
 def save_recording(orchestrator: Orchestrator, path: Path) -> None:

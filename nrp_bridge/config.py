@@ -19,11 +19,12 @@
 
     [engines.other]           # any engine: a kind ("brain", "gym", "clock") or "module:Class"
     engine = "mypackage.engines:Arm"
+    spin = 0.001              # s its process busy-polls for the next step (default: brains do)
 
     [transfer_functions]      # handed to the exchange builder (nrp_bridge.cli.build_exchange)
     functions = ["my_tfs:exchange"]
 
-Every key of an engine table other than ``engine`` and ``read`` is that engine's config.
+Every key of an engine table other than ``engine``, ``read`` and ``spin`` is that engine's config.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 from .engines.factory import TRANSPORTS
 from .orchestrator import MODES
+from .transport import check_spin
 
 _SHORTHANDS = {"brain": "brain", "env": "gym"}  # top-level table -> engine kind
 _EXPERIMENT_KEYS = {"duration", "dt_sync", "mode", "transport", "timeout", "seed"}
@@ -52,6 +54,7 @@ class EngineSpec:
     kind: str
     config: dict
     read: list[str] = field(default_factory=list)
+    spin: float | None = None  # None: the default (see nrp_bridge.launcher.default_spin)
 
 
 @dataclass
@@ -116,10 +119,16 @@ def _engine_specs(raw: dict, folder: Path, seed: Any, path: Path) -> dict[str, E
     for name, table in tables.items():
         kind = table.pop("engine", name)
         read = list(table.pop("read", []))
+        spin = table.pop("spin", None)
+        if spin is not None:
+            try:
+                check_spin(spin)
+            except ValueError as exc:
+                raise ValueError(f"{path}: engine {name!r}: {exc}") from None
         if seed is not None and kind in ("brain", "gym"):
             table.setdefault("seed", seed)
         brain = table.get("brain")
         if kind == "brain" and isinstance(brain, str) and brain.endswith(".py"):
             table["brain"] = str((folder / brain).resolve())
-        specs[name] = EngineSpec(kind=kind, config=table, read=read)
+        specs[name] = EngineSpec(kind=kind, config=table, read=read, spin=spin)
     return specs

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 import zmq
 
-from nrp_bridge.cli import main
+from nrp_bridge import launcher
+from nrp_bridge.cli import engine_spin, main
 from nrp_bridge.config import load_experiment
 
 HERE = Path(__file__).resolve().parent
@@ -96,7 +97,19 @@ def test_the_experiment_file_is_parsed_with_paths_seeds_and_shorthands(experimen
     assert spec.raw["transfer_functions"]["functions"][0] == "cartpole_tfs:eye"
 
 
+def test_an_engine_table_may_set_how_long_its_process_polls(experiment: Path, monkeypatch):
+    monkeypatch.setattr(launcher, "usable_cpus", lambda: 2)
+    spec = load_experiment(experiment)
+    assert engine_spin(spec) == {"brain": launcher.BRAIN_SPIN}  # the default
+    experiment.write_text(experiment.read_text().replace("[env]", "[env]\nspin = 0.002")
+                          .replace("[brain]", "[brain]\nspin = 0"))
+    spec = load_experiment(experiment)
+    assert "spin" not in spec.engines["env"].config
+    assert engine_spin(spec) == {"brain": 0.0, "env": 0.002}
+
+
 @pytest.mark.parametrize("text, message", [
+    ("[experiment]\nduration = 1\n[env]\nspin = -1\n", "engine 'env': spin must be"),
     ("[experiment]\nduration = 1\nspeed = 2\n[brain]\n", "unknown [experiment] keys"),
     ("[brain]\nbrain = 'x.py'\n", "needs duration"),
     ("[experiment]\nduration = 1\n", "no engines"),
