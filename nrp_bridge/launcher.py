@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import math
 import os
 import shutil
 import signal
@@ -26,6 +27,7 @@ from .transport import check_spin
 
 TRANSPORTS = ("ipc", "tcp")
 BRAIN_SPIN = 0.001  # s a brain engine's server busy-polls for its next step by default
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")  # "<quota> <period>" or "max <period>"
 _PR_SET_PDEATHSIG = 1
 _PARENT_POLL = 0.5  # s
 
@@ -47,10 +49,18 @@ def default_spin(kinds: dict[str, str]) -> dict[str, float]:
 
 
 def usable_cpus() -> int:
-    """CPUs this process may run on (its affinity mask where the OS has one)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    """CPUs this process may keep busy: its affinity mask where the OS has one, capped by a
+    cgroup v2 CPU quota (``docker --cpus 1`` leaves every CPU in the mask)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        (os.cpu_count() or 1)
+    try:
+        quota, period = CGROUP_CPU_MAX.read_text().split()[:2]
+        if quota == "max":
+            return cpus
+        share = math.ceil(int(quota) / int(period))
+    except (OSError, ValueError, ZeroDivisionError):  # no cgroup v2 quota to honour
+        return cpus
+    return max(1, min(cpus, share))
 
 
 class EngineProcess:

@@ -70,6 +70,19 @@ def test_by_default_the_brain_polls_given_a_core_to_spare(monkeypatch):
     assert launcher.default_spin(kinds) == {}
 
 
+def test_a_cgroup_cpu_quota_caps_the_cpus_counted(monkeypatch, tmp_path):
+    monkeypatch.setattr(launcher.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    cpu_max = tmp_path / "cpu.max"
+    monkeypatch.setattr(launcher, "CGROUP_CPU_MAX", cpu_max)
+    assert launcher.usable_cpus() == 4  # no cgroup file
+    for text, cpus in [("max 100000\n", 4), ("150000 100000\n", 2), ("50000 100000\n", 1),
+                       ("garbled\n", 4), ("a b\n", 4)]:
+        cpu_max.write_text(text)
+        assert launcher.usable_cpus() == cpus, text
+    cpu_max.write_text("100000 100000\n")
+    assert launcher.default_spin({"brain": "brain", "env": "gym"}) == {}  # one CPU's worth
+
+
 def test_engine_processes_serve_with_the_spin_they_are_given(monkeypatch):
     monkeypatch.setattr(launcher, "usable_cpus", lambda: 2)
     engines = start_engines({"brain": "brain", "env": "clock"}, transport="ipc")
