@@ -175,7 +175,8 @@ class Recorder(recording.Recorder):
         dt = self._simulator.state.dt
         if self.population.celltype.injectable:
             return rows[:, 1].astype(np.int64), rows[:, 0] * dt
-        return np.repeat(rows[:, 1], rows[:, 2]), np.repeat(rows[:, 0], rows[:, 2]) * dt
+        return (np.repeat(rows[:, 1], rows[:, 2]).astype(np.int64),
+                np.repeat(rows[:, 0], rows[:, 2]) * dt)
 
     def _drop_spikes(self) -> None:
         """Forget the spikes recorded so far (``spikes_since`` cursors skip past them)."""

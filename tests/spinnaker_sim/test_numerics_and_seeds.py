@@ -372,7 +372,7 @@ def test_the_spikes_since_a_cursor_are_each_runs_new_spikes_of_every_population(
             read[population] = (indices + [new_indices], times + [new_times], cursor)
     for population, (indices, times, _) in read.items():
         indices, times = np.concatenate(indices), np.concatenate(times)
-        assert np.all(np.diff(times) >= 0)
+        assert indices.dtype == np.int64 and np.all(np.diff(times) >= 0)
         trains = population.get_data().segments[0].spiketrains
         assert len(times) == sum(len(train) for train in trains) > 100
         for i, train in enumerate(trains):
