@@ -40,7 +40,8 @@ def report(summary: dict) -> str:
         f"rover {reached}",
         f"brain spikes: {summary['spikes']}",
         (f"sync steps: {summary['steps']} in {summary['wall_s']:.2f} s of wall time "
-         f"(real-time factor {summary['real_time_factor']:.2f}, transport "
-         f"{summary['transport']})"),
+         f"(real-time factor {summary['real_time_factor']:.2f}; "
+         f"{summary['median_step_real_time_factor']:.1f} for the median step, the first ones "
+         f"also load the brain; transport {summary['transport']})"),
         f"plot: {summary['png']}",
     ])

@@ -189,14 +189,19 @@ class Experiment:
                           {name: r.data for name, r in self.manager.recorders.items()})
 
     def summary(self) -> dict[str, Any]:
-        """Steps, simulated and wall time, real-time factor, spikes and how the episode ended."""
+        """Steps, simulated and wall time, real-time factor (overall, and of the median step:
+        the first steps also map the brain and load compiled code), spikes and how the episode
+        ended."""
         data = self.data
         steps = len(data.times)
         simulated = steps * self.dt_sync
         ended = data.terminated | data.truncated
         end = int(ended.argmax()) if ended.any() else None
+        median_ms = self.orchestrator.summary()["median_step_ms"]
         return {"steps": steps, "simulated_s": simulated, "wall_s": self._wall_s,
                 "real_time_factor": simulated / self._wall_s if self._wall_s > 0 else float("nan"),
+                "median_step_ms": median_ms,
+                "median_step_real_time_factor": 1e3 * self.dt_sync / median_ms,
                 "spikes": data.spike_count(), "terminated": bool(data.terminated.any()),
                 "truncated": bool(data.truncated.any()),
                 "end_time_s": None if end is None else float(data.times[end]),

@@ -59,6 +59,10 @@ def test_run_records_spikes_as_neo_tf_rows_and_the_trajectory(experiment, tmp_pa
     summary = experiment.summary()
     assert summary["steps"] == STEPS and summary["spikes"] == data.spike_count()
     assert summary["real_time_factor"] > 0 and not summary["terminated"]
+    walls = sorted(step.wall_s for step in experiment.orchestrator.log)
+    assert summary["median_step_ms"] == pytest.approx(1e3 * walls[len(walls) // 2])
+    assert summary["median_step_real_time_factor"] == pytest.approx(
+        20.0 / summary["median_step_ms"])
 
     folder = experiment.save(tmp_path / "run")
     saved = np.load(folder / "trajectory.npz")
