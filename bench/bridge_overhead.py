@@ -121,7 +121,11 @@ def _cartpole_tf(t: float, outputs: dict) -> dict:
 
 
 NO_POLLING = {"spin": {}}  # engine processes that block at once between steps
-NO_POLLING_LABEL = " (no engine polls)"
+
+
+def _label(transport: str, options: dict | None) -> str:
+    """A row's name: the transport, and whether the engines were kept from polling."""
+    return transport + (" (no engine polls)" if options == NO_POLLING else "")
 
 
 def measure_loop(transport: str, steps: int, options: dict | None = None) -> dict:
@@ -139,7 +143,7 @@ def measure_loop(transport: str, steps: int, options: dict | None = None) -> dic
         loop.log.clear()
         loop.run(steps)
         summary = loop.summary()
-    return {"transport": transport + (NO_POLLING_LABEL if options else ""), "steps": steps,
+    return {"transport": _label(transport, options), "steps": steps,
             "setup_s": setup_s, "median_step_ms": summary["median_step_ms"],
             "rtf": summary["rtf"]}
 
@@ -164,9 +168,8 @@ def measure_braitenberg(transport: str, seconds: float, options: dict | None = N
             walls.append(time.perf_counter() - started)
             steps = exp.summary()["steps"]
     wall = float(np.median(walls))
-    return {"transport": transport + (NO_POLLING_LABEL if options else ""),
-            "simulated_s": seconds, "wall_s": wall, "walls_s": walls,
-            "mean_step_ms": 1e3 * wall / max(1, round(seconds / 0.02)),
+    return {"transport": _label(transport, options), "simulated_s": seconds, "wall_s": wall,
+            "walls_s": walls, "mean_step_ms": 1e3 * wall / max(1, round(seconds / 0.02)),
             "rtf": seconds / wall, "steps": steps}
 
 

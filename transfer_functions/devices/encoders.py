@@ -42,19 +42,14 @@ def _per_neuron(name: str, value: Any, size: int, what: str) -> np.ndarray:
     Called by every TF every step, so it uses ndarray methods and slice assignment rather than
     numpy's slower module-level functions, and checks a plain number as a number.
     """
-    if isinstance(value, (float, int)) and not isinstance(value, bool):
-        if not math.isfinite(value):
-            raise ValueError(f"device {name!r}: {what} must be finite, got {value!r}")
-        per_neuron = np.empty(size)
-        per_neuron[:] = value
-        return per_neuron
-    values = np.asarray(value, dtype=float)
-    if values.ndim > 1 or values.size not in (1, size):
+    number = isinstance(value, (float, int)) and not isinstance(value, bool)
+    values = value if number else np.asarray(value, dtype=float)
+    if not number and (values.ndim > 1 or values.size not in (1, size)):
         raise ValueError(f"device {name!r}: {what} must be a scalar or {size} values (one per "
                          f"neuron), got shape {values.shape}")
     per_neuron = np.empty(size)
     per_neuron[:] = values
-    if not np.isfinite(per_neuron).all():
+    if not (math.isfinite(value) if number else np.isfinite(per_neuron).all()):
         raise ValueError(f"device {name!r}: {what} must be finite, got {value!r}")
     return per_neuron
 
