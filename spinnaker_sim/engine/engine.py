@@ -48,6 +48,9 @@ class NetworkArrays:
     de_stages: np.ndarray
     # core groups: one thread ticks cores group_ptr[g]:group_ptr[g + 1] (delivery and update)
     group_ptr: np.ndarray
+    # 1 where a neuron core's atoms share every parameter but i_offset (kept by the builder's
+    # write_neuron_parameters); its tick then reads each parameter once
+    core_uniform: np.ndarray
     # static synapses of key s: static_ptr[s, 0]:static_ptr[s, -1], sorted by target core;
     # those onto core group g: static_ptr[s, g]:static_ptr[s, g + 1]
     static_ptr: np.ndarray
@@ -76,6 +79,9 @@ class NetworkArrays:
     # spike history depth (1 + the longest delay-extension reach)
     history_ticks: int = 1
     fixed: bool = True
+    # how many neuron cores are uniform (see core_uniform) and how many are not
+    uniform_cores: int = 0
+    per_atom_cores: int = 0
 
 
 class Engine:
@@ -164,7 +170,8 @@ class Engine:
             self.core_rec_interval)
         chunks = []
         t = t0
-        run_ticks = tick_loop(*self._loop_variant)
+        run_ticks = tick_loop(*self._loop_variant, net.uniform_cores > 0,
+                              net.per_atom_cores > 0)
         n_workers = numba.get_num_threads() if self._loop_variant[0] else 1  # (~1 us a call)
         recording = (self.rec_columns, samples, first_rows, self.spike_recorded,
                      self.spike_buffer, self.spike_buffer_n)
@@ -201,7 +208,7 @@ class Engine:
         net = self.net
         cores = (net.core_kind, net.core_lo, net.core_hi, net.core_depth, net.core_shift,
                  net.core_index_bits, net.core_type_bits, intervals, self.counters,
-                 net.de_source_lo, net.de_stages, net.group_ptr)
+                 net.de_source_lo, net.de_stages, net.group_ptr, net.core_uniform)
         neurons = (net.params, net.state, self.active_from, net.refrac_ticks, net.ring,
                    self.synaptic_input, self.injected, self.spiked)
         synapses = (net.static_ptr, net.static_targets, net.static_weights, net.atom_core,

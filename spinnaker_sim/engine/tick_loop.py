@@ -28,10 +28,13 @@ from .workers import RESULT, barrier, join, reset
 
 
 @functools.cache
-def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
+def tick_loop(parallel: bool, kinds: frozenset, plastic: bool, uniform_cores: bool = True,
+              per_atom_cores: bool = False):
     """The tick loop for models with cores of `kinds` (and plastic synapses or not), serial or
     parallel; compiled at its first call, and cached on disk per variant (its closure's values
-    are part of numba's cache key).
+    are part of numba's cache key). `uniform_cores` and `per_atom_cores` say whether some
+    neuron core has atoms that share their parameters, and some has atoms that do not: the
+    neuron update is compiled for the cases the model has (see ``update_neuron_core``).
 
     The parallel variant shares the cores between numba's threads, which meet at a barrier
     twice a tick (~0.1 us each on 2 cores); small models run the serial one (compiling the
@@ -45,6 +48,7 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
             {SPIKE_SOURCE_POISSON}, {SPIKE_SOURCE_ARRAY, SPIKE_INJECTOR}))
     stdp = True if plastic else None
     extensions = True if DELAY_EXTENSION in kinds else None
+    uniform, per_atom = (True if uniform_cores else None, True if per_atom_cores else None)
 
     def run_ticks(t0, n_ticks, cores, neurons, synapses, plasticity, sources, currents, recording,
                   spikes, sync, n_workers):
@@ -60,7 +64,8 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
             return _run_groups(np.int64(0), n_groups, np.int64(0), np.int64(1), None, t0, n_ticks,
                                cores, neurons, synapses, plasticity, sources, currents,
                                recording, spikes, stdp, curr_exp, cond_exp, curr_alpha,
-                               curr_delta, izhikevich, poisson, arrays, extensions)
+                               curr_delta, izhikevich, poisson, arrays, extensions, uniform,
+                               per_atom)
         reset(sync)
         for _ in prange(n_workers):
             rank, participants = join(sync, n_workers)
@@ -70,14 +75,16 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
                                     sync, t0, n_ticks, cores, neurons, synapses, plasticity,
                                     sources, currents, recording, spikes, stdp, curr_exp,
                                     cond_exp, curr_alpha, curr_delta, izhikevich, poisson,
-                                    arrays, extensions)
+                                    arrays, extensions, uniform, per_atom)
                 if rank == 0:
                     sync[RESULT] = t_end
         return sync[RESULT]
 
     # threads need no reference counting either: the kernels allocate nothing
     variant = "_".join(["parallel" if parallel else "serial", *map(str, sorted(kinds)),
-                        "stdp" if plastic else "static"])
+                        "stdp" if plastic else "static",
+                        *(["uniform"] if uniform_cores else []),
+                        *(["per_atom"] if per_atom_cores else [])])
     return njit(**KERNEL_OPTIONS, parallel=parallel)(named_variant(run_ticks, variant))
 
 
@@ -90,14 +97,15 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool):
 @njit(**KERNEL_OPTIONS, inline="always")
 def _run_groups(group_first, group_last, rank, participants, sync, t0, n_ticks, cores, neurons,
                 synapses, plasticity, sources, currents, recording, spikes, stdp, curr_exp,
-                cond_exp, curr_alpha, curr_delta, izhikevich, poisson, arrays, extensions):
+                cond_exp, curr_alpha, curr_delta, izhikevich, poisson, arrays, extensions,
+                uniform, per_atom):
     """One worker's ticks: each tick, its groups take the previous tick's spikes into their
     rings and their cores update; at a barrier, worker 0 gathers the tick's spikes while the
     others wait (every delay is at least a tick, so this is the only hand-over). Returns the
     first tick not run (all workers see the same spike-buffer fill, so they stop together),
     with the last tick's spikes delivered. `sync` is None for the serial loop (one worker, no
-    barrier). The last arguments say which kinds of core the model has, True or None (see
-    :func:`tick_loop`)."""
+    barrier). The last arguments say which kinds of core the model has, and which parameter
+    layouts its neuron cores have, True or None (see :func:`tick_loop`)."""
     cs_values, cs_column = currents
     spike_buffer, spike_buffer_n = recording[4], recording[5]
     n_real = neurons[2].shape[0]  # atoms (active_from is per atom)
@@ -112,7 +120,7 @@ def _run_groups(group_first, group_last, rank, participants, sync, t0, n_ticks, 
         for c in range(group_ptr[group_first], group_ptr[group_last]):
             _update_core(c, t, cores, neurons, sources, cs_values[t - t0], cs_column, recording,
                          spikes, curr_exp, cond_exp, curr_alpha, curr_delta, izhikevich, poisson,
-                         arrays)
+                         arrays, uniform, per_atom)
         if sync is not None:
             barrier(sync, participants)
         if rank == 0:
@@ -124,10 +132,14 @@ def _run_groups(group_first, group_last, rank, participants, sync, t0, n_ticks, 
 
 @njit(**KERNEL_OPTIONS, inline="always")
 def _update_core(c, t, cores, neurons, sources, cs_row, cs_column, recording, spikes, curr_exp,
-                 cond_exp, curr_alpha, curr_delta, izhikevich, poisson, arrays):
-    """Core `c`'s update in tick `t`: neurons integrate, sources emit."""
+                 cond_exp, curr_alpha, curr_delta, izhikevich, poisson, arrays, uniform,
+                 per_atom):
+    """Core `c`'s update in tick `t`: neurons integrate, sources emit. A neuron core whose
+    atoms share their parameters runs the update that reads each once (`uniform`), the others
+    the one that reads them per atom (`per_atom`); each is compiled only for a model that has
+    such cores (True, or None)."""
     kind, lo, hi, shift = cores[0], cores[1], cores[2], cores[4]
-    rec_interval = cores[7]
+    rec_interval, core_uniform = cores[7], cores[12]
     params, state, active_from, refrac_ticks, ring, synaptic_input, injected, spiked = neurons
     (seeds, rate_per_tick, exp_minus_rate, start_tick, end_tick, ticks_to_next, times_ptr, times,
      next_index) = sources
@@ -138,11 +150,14 @@ def _update_core(c, t, cores, neurons, sources, cs_row, cs_column, recording, sp
         row = -1
         if rec_interval[c] > 0 and t % rec_interval[c] == 0:
             row = t // rec_interval[c] - rec_first_row[c]
-        n_fired[c] = update_neuron_core(
-            k, t, lo[c], hi[c], params, state, active_from, refrac_ticks,
-            ring[t & (ring.shape[0] - 1)], synaptic_input, shift[c, 0], shift[c, 1], cs_row,
-            cs_column, injected, rec_columns, row, rec_out, spiked, fired_ids, curr_exp,
-            cond_exp, curr_alpha, curr_delta, izhikevich)
+        args = (k, t, lo[c], hi[c], params, state, active_from, refrac_ticks,
+                ring[t & (ring.shape[0] - 1)], synaptic_input, shift[c, 0], shift[c, 1], cs_row,
+                cs_column, injected, rec_columns, row, rec_out, spiked, fired_ids, curr_exp,
+                cond_exp, curr_alpha, curr_delta, izhikevich)
+        if uniform is not None and (per_atom is None or core_uniform[c]):
+            n_fired[c] = update_neuron_core(*args, True)
+        elif per_atom is not None:
+            n_fired[c] = update_neuron_core(*args, None)
     elif poisson is not None and k == SPIKE_SOURCE_POISSON:
         n_fired[c] = poisson_core(lo[c], hi[c], t, seeds[c], rate_per_tick, exp_minus_rate,
                                   start_tick, end_tick, ticks_to_next, fired_ids, fired_count)

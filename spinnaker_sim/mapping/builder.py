@@ -217,7 +217,8 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
         ring=np.zeros((ring_depth, 2 * n_atoms), dtype=np.uint16 if fixed else float),
         atom_core=atom_core.astype(np.int32),
         de_source_lo=de_source_lo, de_stages=de_stages,
-        group_ptr=group_ptr, static_ptr=static.key_group_ptr, static_targets=static.targets,
+        group_ptr=group_ptr, core_uniform=np.zeros(n_cores, dtype=np.uint8),
+        static_ptr=static.key_group_ptr, static_targets=static.targets,
         static_weights=static.weights,
         plastic_ptr=plastic.key_group_ptr, row_core=plastic.row_core,
         row_start=plastic.row_start,
@@ -272,6 +273,21 @@ def write_neuron_parameters(arrays: NetworkArrays, pop: PopulationModel, offset:
     sl = slice(offset, offset + pop.size)
     arrays.params[:, sl] = encode_parameters(pop.kind, pop.parameters, dt, arrays.fixed).T
     arrays.refrac_ticks[sl] = refractory_ticks(pop.parameters, dt, pop.size)
+    mark_uniform_cores(arrays, offset, offset + pop.size)
+
+
+def mark_uniform_cores(arrays: NetworkArrays, first_atom: int, end_atom: int):
+    """Flag the neuron cores among atoms [first_atom, end_atom) whose atoms share every
+    parameter but i_offset (each atom's current is read per atom anyway), and recount the
+    uniform and the other neuron cores: the tick loop compiles the cases a model has."""
+    shared = np.arange(L.N_PARAMS) != L.I_OFFSET
+    neuron_core = arrays.core_kind < L.N_NEURON_KINDS
+    for c in np.flatnonzero(neuron_core & (arrays.core_lo < end_atom)
+                            & (arrays.core_hi > first_atom)):
+        params = arrays.params[shared, arrays.core_lo[c]:arrays.core_hi[c]]
+        arrays.core_uniform[c] = (params == params[:, :1]).all()
+    arrays.uniform_cores = int(np.count_nonzero(arrays.core_uniform[neuron_core]))
+    arrays.per_atom_cores = int(np.count_nonzero(neuron_core)) - arrays.uniform_cores
 
 
 def write_poisson_rates(arrays: NetworkArrays, rate, offset: int, dt: float):

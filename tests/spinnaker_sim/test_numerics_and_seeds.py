@@ -252,9 +252,10 @@ def test_every_compiled_variant_has_a_name_of_its_own():
     closures = [neurons._exponential_synapses, neurons._alpha_synapses, neurons._delta_synapses,
                 neurons._lif_current_membrane, neurons._lif_conductance_membrane,
                 neurons._lif_delta_membrane, neurons._izhikevich_membrane]
-    loops = [tick_loop(parallel, frozenset(kinds), plastic)
+    loops = [tick_loop(parallel, frozenset(kinds), plastic, *layouts)
              for parallel in (False, True) for plastic in (False, True)
-             for kinds in ({L.LIF_CURR_EXP}, {L.LIF_CURR_ALPHA}, {L.LIF_CURR_EXP, L.IZHIKEVICH})]
+             for kinds in ({L.LIF_CURR_EXP}, {L.LIF_CURR_ALPHA}, {L.LIF_CURR_EXP, L.IZHIKEVICH})
+             for layouts in ((True, False), (False, True), (True, True))]
     names = [dispatcher.py_func.__qualname__ for dispatcher in closures + loops]
     assert len(set(names)) == len(names), names
 
