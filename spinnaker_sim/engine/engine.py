@@ -54,9 +54,12 @@ class NetworkArrays:
     # static synapses of key s: static_ptr[s, 0]:static_ptr[s, -1], sorted by target core;
     # those onto core group g: static_ptr[s, g]:static_ptr[s, g + 1]
     static_ptr: np.ndarray
-    # uint32/64 (ring column << delay bits | delay) << 1 | first synapse on its core
+    # uint32/64 ((ring column << delay bits | delay) << 1 | first synapse on its core)
+    # << static_weight_bits | index of its weight in static_weights
     static_targets: np.ndarray
-    static_weights: np.ndarray        # uint16 (fixed) or float64
+    # uint16 (fixed) or float64: a table of the distinct weights (static_weight_bits > 0), or
+    # a weight per synapse
+    static_weights: np.ndarray
     # plastic rows of key s: plastic_ptr[s, 0]:plastic_ptr[s, -1], sorted by core; those onto
     # core group g: plastic_ptr[s, g]:plastic_ptr[s, g + 1] (no rows: an empty table)
     plastic_ptr: np.ndarray
@@ -79,6 +82,7 @@ class NetworkArrays:
     # spike history depth (1 + the longest delay-extension reach)
     history_ticks: int = 1
     fixed: bool = True
+    static_weight_bits: int = 0
     # how many neuron cores are uniform (see core_uniform) and how many are not
     uniform_cores: int = 0
     per_atom_cores: int = 0
@@ -211,7 +215,8 @@ class Engine:
                  net.de_source_lo, net.de_stages, net.group_ptr, net.core_uniform)
         neurons = (net.params, net.state, self.active_from, net.refrac_ticks, net.ring,
                    self.synaptic_input, self.injected, self.spiked)
-        synapses = (net.static_ptr, net.static_targets, net.static_weights, net.atom_core,
+        synapses = (net.static_ptr, net.static_targets, net.static_weights,
+                    net.static_weight_bits, net.atom_core,
                     net.plastic_ptr, net.row_core, net.row_start, net.row_rule,
                     net.plastic_words, self.core_starts)
         plasticity = (net.stdp_rules, net.plastic_weights, self.last_pre_tick, self.pre_trace,

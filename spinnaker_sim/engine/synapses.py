@@ -70,10 +70,14 @@ def _round_weight(ring, w):
 @kernel
 def deliver_to_cores(group_first, group_last, tick, spike_ids, spike_counts, core_lo, core_hi,
                      depth, index_bits, type_bits, static_ptr, static_targets, static_weights,
-                     atom_core, plastic_ptr, row_core, row_start, row_rule, plastic_words,
-                     core_starts, ring, stdp_rules, plastic_weights, last_pre_tick, pre_trace,
-                     post_hist, post_hist_n, counters, plastic):
+                     weight_bits, atom_core, plastic_ptr, row_core, row_start, row_rule,
+                     plastic_words, core_starts, ring, stdp_rules, plastic_weights,
+                     last_pre_tick, pre_trace, post_hist, post_hist_n, counters, plastic):
     """Deliver this tick's spikes to the rings of core groups [group_first, group_last).
+
+    `weight_bits` > 0: a static synapse's weight is ``static_weights[word & mask]``, the index
+    in the low `weight_bits` bits of its target word (a model with few distinct weights keeps a
+    table of them); 0: ``static_weights`` holds a weight per synapse.
 
     Per target core: counters[c, PACKETS_RECEIVED] += packets (one per spike and core, however
     many of the core's rows take it), counters[c, SYNAPTIC_EVENTS] += synaptic events,
@@ -83,7 +87,7 @@ def deliver_to_cores(group_first, group_last, tick, spike_ids, spike_counts, cor
     """
     delay_bits = _log2(ring.shape[0])
     _prefetch_runs(spike_ids, static_ptr, group_first, group_last, static_targets,
-                   static_weights)
+                   static_weights, weight_bits)
     for k in range(spike_ids.shape[0]):
         s = spike_ids[k]
         n_spikes = spike_counts[k]
@@ -93,8 +97,9 @@ def deliver_to_cores(group_first, group_last, tick, spike_ids, spike_counts, cor
         if first < last:
             for _ in range(n_spikes):  # a source may send several packets in a tick
                 _static_run_into_ring(tick, packet, static_targets[first:last],
-                                      static_weights[first:last], ring, delay_bits, atom_core,
-                                      counters, core_starts[group_first])
+                                      _run_weights(static_weights, weight_bits, first, last),
+                                      weight_bits, ring, delay_bits, atom_core, counters,
+                                      core_starts[group_first])
         if plastic is not None:
             _plastic_rows_into_ring(tick, packet, n_spikes, plastic_ptr[s, group_first],
                                     plastic_ptr[s, group_last], core_lo, core_hi, depth,
@@ -104,17 +109,28 @@ def deliver_to_cores(group_first, group_last, tick, spike_ids, spike_counts, cor
 
 
 @njit(**KERNEL_OPTIONS, inline="always")
-def _prefetch_runs(spike_ids, static_ptr, group_first, group_last, targets, weights):
+def _prefetch_runs(spike_ids, static_ptr, group_first, group_last, targets, weights,
+                   weight_bits):
     """Start loading the static runs of these spikes onto groups [group_first, group_last):
     a key's run is rarely in cache when its spike comes, and a tick's runs requested at once
-    arrive in about the time of one (CUBA-4000 at dt 1.0: delivery ~15% faster)."""
+    arrive in about the time of one (CUBA-4000 at dt 1.0: delivery ~15% faster). (A table of
+    weights stays in cache.)"""
     for k in range(spike_ids.shape[0]):
         s = spike_ids[k]
         first, last = static_ptr[s, group_first], static_ptr[s, group_last]
         for w in range(first, last, CACHE_LINE // targets.itemsize):
             prefetch(targets, w)
-        for w in range(first, last, CACHE_LINE // weights.itemsize):
-            prefetch(weights, w)
+        if weight_bits == 0:
+            for w in range(first, last, CACHE_LINE // weights.itemsize):
+                prefetch(weights, w)
+
+
+@njit(**KERNEL_OPTIONS, inline="always")
+def _run_weights(weights, weight_bits, first, last):
+    """The weights a run of synapses [first, last) reads: its slice, or the whole table."""
+    if weight_bits == 0:
+        return weights[first:last]
+    return weights[:]
 
 
 @kernel
@@ -127,31 +143,36 @@ def _log2(n):
 
 
 @njit(**KERNEL_OPTIONS, inline="always")
-def _static_run_into_ring(tick, packet, targets, weights, ring, delay_bits, atom_core, counters,
-                          core_starts):
-    """One packet's static synapses (a key's run, `targets`/`weights` its slices) into the
-    ring at their delays; each core the run reaches counts one packet received and its
-    synaptic events, and notes `packet` as counted.
+def _static_run_into_ring(tick, packet, targets, weights, weight_bits, ring, delay_bits,
+                          atom_core, counters, core_starts):
+    """One packet's static synapses (a key's run, `targets` its slice, `weights` its slice or
+    the table: see `deliver_to_cores`) into the ring at their delays; each core the run reaches
+    counts one packet received and its synaptic events, and notes `packet` as counted.
 
-    A word is ``(column << delay_bits | delay) << 1 | first``, `first` set on the run's first
-    synapse on each core. The loop writes each synapse's place to ``core_starts[n]`` and steps n
-    at a flagged one, leaving the places where cores start (CUBA-4000 at dt 1.0, one thread:
-    a branch where the core changed, taken at random, made a run take 16% longer)."""
+    A word is ``((column << delay_bits | delay) << 1 | first) << weight_bits | weight index``,
+    `first` set on the run's first synapse on each core. The loop writes each synapse's place to
+    ``core_starts[n]`` and steps n at a flagged one, leaving the places where cores start
+    (CUBA-4000 at dt 1.0, one thread: a branch where the core changed, taken at random, made a
+    run take 16% longer)."""
     slot_mask = ring.shape[0] - 1
     column_shift = delay_bits + 1
+    per_synapse = 1 if weight_bits == 0 else 0  # weight w, or the word's table index
+    index_mask = (1 << weight_bits) - 1
     n_cores = 0
     for w in range(targets.shape[0]):
         word = np.int64(targets[w])
+        weight = weights[w * per_synapse + (word & index_mask)]
+        word >>= weight_bits
         core_starts[n_cores] = w
         n_cores += word & 1
         # the delay sits in the low bits, below the column: adding the tick leaves the column
         column = word >> column_shift
-        if add_to_ring(ring, (tick + (word >> 1)) & slot_mask, column, weights[w]):
+        if add_to_ring(ring, (tick + (word >> 1)) & slot_mask, column, weight):
             counters[atom_core[column >> 1], SATURATIONS] += 1
     core_starts[n_cores] = targets.shape[0]
     for i in range(n_cores):
         first = core_starts[i]
-        core = atom_core[(np.int64(targets[first]) >> column_shift) >> 1]
+        core = atom_core[(np.int64(targets[first]) >> (weight_bits + column_shift)) >> 1]
         counters[core, PACKETS_RECEIVED] += 1
         counters[core, SYNAPTIC_EVENTS] += core_starts[i + 1] - first
         counters[core, LAST_PACKET] = packet

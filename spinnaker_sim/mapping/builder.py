@@ -219,7 +219,7 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
         de_source_lo=de_source_lo, de_stages=de_stages,
         group_ptr=group_ptr, core_uniform=np.zeros(n_cores, dtype=np.uint8),
         static_ptr=static.key_group_ptr, static_targets=static.targets,
-        static_weights=static.weights,
+        static_weights=static.weights, static_weight_bits=static.weight_bits,
         plastic_ptr=plastic.key_group_ptr, row_core=plastic.row_core,
         row_start=plastic.row_start,
         row_rule=projection_rule[plastic.row_projection],

@@ -5,14 +5,16 @@ each key's synapses, the second writes each synapse's target word and weight at 
 place, projection by projection. Sorting each key's run by target core, stably, then gives row
 order (key, core, projection) without sorting all synapses at once. The build holds the
 engine's arrays and a projection number per synapse (dropped before the run) where columns of
-every field and a sort index took ~25 bytes per synapse.
+every field and a sort index took ~25 bytes per synapse. Where the model's distinct 16-bit
+weights are few enough for the spare low bits of a target word to number them, the words
+carry that number and the engine keeps only the table of weights: 4 bytes a synapse, not 6.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
-from .row_kernels import place_by_key, sort_runs_by_core
+from .row_kernels import number_weights, place_by_key, sort_runs_by_core, values_present
 from .synapse_columns import Layout, connection_chunks, connection_keys
 from .synaptic_matrix import compact_uint, core_groups, pointers
 from .synaptic_rows import static_row_words
@@ -27,7 +29,8 @@ class StaticSynapses:
 
     key_group_ptr: np.ndarray  # (keys, groups + 1)
     targets: np.ndarray        # uint32 (uint64 for rings too wide): see static_synapses
-    weights: np.ndarray        # uint16 (fixed point) or the scaled float64 weights
+    weights: np.ndarray        # uint16 (fixed point) or the scaled float64 weights: a table
+    weight_bits: int           # of them, numbered in the words' low bits (> 0), or per synapse
     core_words: np.ndarray     # SDRAM words of each core's static rows
     rounded_to_zero: dict      # projection number -> non-zero weights that quantise to 0
 
@@ -36,8 +39,9 @@ def static_synapses(projs: list, chosen: list, layout: Layout, core_hi: np.ndarr
                     ring_columns: int, ring_depth: int, group_ptr: np.ndarray,
                     fixed: bool) -> StaticSynapses:
     """The synapses of the projections numbered `chosen` (all static), as target words
-    ``(column << delay_bits | delay) << 1 | first`` in key runs, `first` set on the run's first
-    synapse on each core (delivery counts a packet per core there).
+    ``((column << delay_bits | delay) << 1 | first) << weight_bits | weight number`` in key
+    runs, `first` set on the run's first synapse on each core (delivery counts a packet per core
+    there), and their weights (see `_weight_table`).
 
     Core c's ring columns are ``2 lo[c] .. 2 hi[c]``: excitatory first, then inhibitory."""
     core_lo = layout.core_lo
@@ -71,5 +75,24 @@ def static_synapses(projs: list, chosen: list, layout: Layout, core_hi: np.ndarr
     sort_runs_by_core(run_start, targets, weights, projection, layout.atom_core, delay_bits + 1,
                       core_groups(group_ptr), key_group_counts, core_counts)
     rows, synapses = core_counts
-    return StaticSynapses(pointers(key_group_counts, n), targets, weights,
+    word_bits = int((ring_columns << (delay_bits + 1)) - 1).bit_length()  # of the largest word
+    weights, weight_bits = _weight_table(targets, weights, word_bits) if fixed else (weights, 0)
+    return StaticSynapses(pointers(key_group_counts, n), targets, weights, weight_bits,
                           static_row_words(0) * rows + synapses, rounded_to_zero)
+
+
+def _weight_table(targets: np.ndarray, weights: np.ndarray, word_bits: int):
+    """(table, bits): where the distinct 16-bit weights can be numbered in the bits the words
+    leave free above their `word_bits`, each word moves up by `bits` and takes its weight's
+    number (in place), and the table of weights replaces the weight per synapse; else
+    (weights, 0)."""
+    present = np.zeros(1 << 16, dtype=bool)
+    values_present(weights, present)
+    table = np.flatnonzero(present).astype(np.uint16)
+    bits = max(1, (len(table) - 1).bit_length())
+    if word_bits + bits > 8 * targets.itemsize:
+        return weights, 0
+    number = np.zeros(1 << 16, dtype=targets.dtype)
+    number[table] = np.arange(len(table), dtype=targets.dtype)
+    number_weights(targets, weights, number, targets.dtype.type(bits))
+    return table, bits

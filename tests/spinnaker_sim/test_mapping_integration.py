@@ -158,7 +158,8 @@ def test_each_keys_synapses_are_split_where_they_enter_each_group_of_cores():
     net = simulator.state.engine.net
     groups, ptr = net.group_ptr, net.static_ptr
     assert len(groups) - 1 > 1 and ptr.shape == (130, len(groups))
-    column_shift = int(np.log2(net.ring.shape[0])) + 1  # below the column: delay, first flag
+    # below the column: delay, first flag, weight number
+    column_shift = int(np.log2(net.ring.shape[0])) + 1 + net.static_weight_bits
     target_core = net.atom_core[(net.static_targets.astype(np.int64) >> column_shift) >> 1]
     # every synapse is in exactly one key's run, every plastic row in one key's rows
     assert ptr[0, 0] == 0 and ptr[-1, -1] == len(net.static_targets) == len(feed) + len(recurrent)
