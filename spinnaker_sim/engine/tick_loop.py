@@ -28,8 +28,8 @@ from .workers import RESULT, barrier, join, reset
 
 
 @functools.cache
-def tick_loop(parallel: bool, kinds: frozenset, plastic: bool, uniform_cores: bool = True,
-              per_atom_cores: bool = False):
+def tick_loop(parallel: bool, kinds: frozenset, plastic: bool, uniform_cores: bool,
+              per_atom_cores: bool):
     """The tick loop for models with cores of `kinds` (and plastic synapses or not), serial or
     parallel; compiled at its first call, and cached on disk per variant (its closure's values
     are part of numba's cache key). `uniform_cores` and `per_atom_cores` say whether some
