@@ -18,19 +18,24 @@ PACKAGE = Path(__file__).resolve().parents[1]
 NOTE = "spinnaker_sim-sources.sha256"
 
 
-def sources_digest(package: Path) -> str:
-    """A hash of every Python source of `package` (names and contents)."""
+def python_sources(package: Path) -> list[Path]:
+    """Every Python source of `package`, in a stable order."""
+    return sorted(package.rglob("*.py"))
+
+
+def sources_digest(package: Path, sources: list[Path]) -> str:
+    """A hash of the `sources` of `package` (names relative to it, and contents)."""
     digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
+    for path in sources:
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def cache_dirs(package: Path) -> list[Path]:
-    """Where numba keeps the cached code of each source folder of `package`: beside the
-    sources, or under NUMBA_CACHE_DIR where that is set."""
-    folders = sorted({path.parent for path in package.rglob("*.py")})
+def cache_dirs(sources: list[Path]) -> list[Path]:
+    """Where numba keeps the cached code of each folder of `sources`: beside them, or under
+    NUMBA_CACHE_DIR where that is set."""
+    folders = sorted({path.parent for path in sources})
     if numba.config.CACHE_DIR:
         return [Path(numba.config.CACHE_DIR)
                 / _CacheLocator.get_suitable_cache_subpath(str(folder / "module.py"))
@@ -41,8 +46,9 @@ def cache_dirs(package: Path) -> list[Path]:
 def drop_stale_compiled_code(package: Path = PACKAGE) -> None:
     """Delete the cached kernels of `package` that were compiled from other sources, and note
     the current sources' hash beside the cache (a folder that cannot be written is left)."""
-    digest = sources_digest(package)
-    for folder in cache_dirs(package):
+    sources = python_sources(package)  # (listed once: this runs at every import)
+    digest = sources_digest(package, sources)
+    for folder in cache_dirs(sources):
         note = folder / NOTE
         try:
             if note.is_file() and note.read_text() == digest:

@@ -34,7 +34,7 @@ def _cached_code(folders):
 def test_cached_code_stays_until_a_source_of_the_package_changes(package, tmp_path, monkeypatch,
                                                                  cache_dir):
     monkeypatch.setattr(numba.config, "CACHE_DIR", str(tmp_path / cache_dir) if cache_dir else "")
-    folders = compiled_cache.cache_dirs(package)
+    folders = compiled_cache.cache_dirs(compiled_cache.python_sources(package))
     if cache_dir:  # numba's folders under NUMBA_CACHE_DIR
         assert len(folders) == 2
         assert all(folder.parent == tmp_path / cache_dir for folder in folders)
@@ -48,19 +48,20 @@ def test_cached_code_stays_until_a_source_of_the_package_changes(package, tmp_pa
     (package / "engine" / "callee.py").write_text("def callee(): return 2\n")
     compiled_cache.drop_stale_compiled_code(package)  # a callee changed: all of it goes
     assert _cached_code(folders) == []
-    assert all((folder / compiled_cache.NOTE).read_text()
-               == compiled_cache.sources_digest(package) for folder in folders)
+    digest = compiled_cache.sources_digest(package, compiled_cache.python_sources(package))
+    assert all((folder / compiled_cache.NOTE).read_text() == digest for folder in folders)
 
 
 def test_cached_code_from_before_the_hash_was_noted_is_dropped(package, monkeypatch):
     monkeypatch.setattr(numba.config, "CACHE_DIR", "")
-    folders = compiled_cache.cache_dirs(package)
+    folders = compiled_cache.cache_dirs(compiled_cache.python_sources(package))
     _write_cached_code(folders)
     compiled_cache.drop_stale_compiled_code(package)
     assert _cached_code(folders) == []
 
 
 def test_the_package_notes_the_hash_of_its_sources_when_imported():
-    folder = compiled_cache.cache_dirs(compiled_cache.PACKAGE)[0]
+    sources = compiled_cache.python_sources(compiled_cache.PACKAGE)
+    folder = compiled_cache.cache_dirs(sources)[0]
     assert (folder / compiled_cache.NOTE).read_text() == compiled_cache.sources_digest(
-        compiled_cache.PACKAGE)
+        compiled_cache.PACKAGE, sources)
