@@ -83,7 +83,8 @@ class NetworkArrays:
     history_ticks: int = 1
     fixed: bool = True
     static_weight_bits: int = 0
-    # how many neuron cores are uniform (see core_uniform) and how many are not
+    # how many neuron cores are uniform (see core_uniform) and how many are not: counted where
+    # the flags are written, so a run picks its loop variant without counting
     uniform_cores: int = 0
     per_atom_cores: int = 0
 
