@@ -105,7 +105,8 @@ class Engine:
         # scratch: each tick's excitatory and inhibitory inputs, injected currents, spikes
         self.synaptic_input = np.zeros((2, n_atoms), dtype=net.state.dtype)
         self.injected = np.zeros(n_atoms, dtype=net.state.dtype)
-        self.spiked = np.zeros(n_atoms, dtype=np.uint8)
+        # (whole 8-byte words, so the update can skip eight silent atoms at a time)
+        self.spiked = np.zeros(-(-n_atoms // 8) * 8, dtype=np.uint8)
         # delivery's scratch per core group: where a spike's run reaches each next core
         self.core_starts = np.zeros((len(net.group_ptr) - 1, n_cores + 1), dtype=np.int64)
         self.ticks_to_next = -np.ones(n_atoms)

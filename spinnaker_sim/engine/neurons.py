@@ -19,6 +19,7 @@ They are compiled twice more: for a core whose atoms share their parameters (the
 a population made with single values) each parameter is one value, not a row to load per atom.
 """
 
+import numpy as np
 from numba import njit, types
 from numba.extending import overload
 
@@ -224,10 +225,16 @@ def _inject_currents(i_offset, cs_row, cs_column, external):
 def _list_fired(t, lo, n_fired, spiked, active_from, refrac_ticks, fired_ids):
     """The `n_fired` atoms marked in ``spiked[lo:]`` to ``fired_ids[lo:]``, in order, each
     refractory from the next tick for its ``refrac_ticks`` (a store per atom instead of a
-    branch, stopping at the last one)."""
+    branch, stopping at the last one). An aligned word of eight unmarked atoms is passed over
+    at once: a core's few spikes a tick are far apart (CUBA-4000 at dt 1.0: the scan, an atom
+    at a time, was an eighth of the run)."""
+    words = spiked.view(np.uint64)  # (spiked holds whole words)
     n = 0
     j = lo
     while n < n_fired:
+        if j & 7 == 0 and words[j >> 3] == 0:
+            j += 8
+            continue
         fired_ids[lo + n] = j
         n += spiked[j]
         j += 1
