@@ -12,7 +12,7 @@ from . import simulator
 
 ANALOG = {name: i for i, name in enumerate(L.ANALOG_VARIABLES)}
 SPIKES = recording.Variable("spikes", location=None, label=None)  # as PyNN's count() names it
-NO_SPIKES = np.zeros((0, 3), dtype=SPIKE_RECORD_DTYPE)  # (tick, atom, count) rows: none
+NO_SPIKES = np.zeros((0, 3), dtype=SPIKE_RECORD_DTYPE)  # no (tick, atom[, count]) rows
 NO_SPIKES.flags.writeable = False
 
 
@@ -145,11 +145,19 @@ class Recorder(recording.Recorder):
 
     def store_run(self, spikes, samples, first_row, t0, n_ticks):
         """Keep this population's part of one engine run's output: its own spike rows (atoms as
-        indices in the population) and the run's analog samples."""
+        indices in the population) and the run's analog samples.
+
+        A neuron sends one spike a tick, so its rows keep (tick, atom) only: 8 bytes a spike
+        instead of 12 (recorded spikes are what fills memory in a long run); a source's rows
+        keep their count."""
         if self._records_spikes and len(spikes):
-            self._spikes.append(spikes)
+            if self.population.celltype.injectable:
+                self._spikes.append(spikes[:, :2].copy())
+                self._spike_counts += np.bincount(spikes[:, 1], minlength=self.population.size)
+            else:
+                self._spikes.append(spikes.copy())
+                np.add.at(self._spike_counts, spikes[:, 1], spikes[:, 2])
             self._spike_records += len(spikes)
-            np.add.at(self._spike_counts, spikes[:, 1], spikes[:, 2])
         if not self._columns:
             return
         interval = self.sampling_ticks()
@@ -162,7 +170,7 @@ class Recorder(recording.Recorder):
 
     # ---- helpers -------------------------------------------------------------------------
     def _spike_rows(self) -> np.ndarray:
-        """Every (tick, atom, count) row recorded so far."""
+        """Every (tick, atom) row (neurons) or (tick, atom, count) row (sources) so far."""
         if not self._spikes:
             return NO_SPIKES
         if len(self._spikes) > 1:  # concatenate once, not at every read
@@ -170,8 +178,8 @@ class Recorder(recording.Recorder):
         return self._spikes[0]
 
     def _one_per_spike(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(atoms, times in ms) of (tick, atom, count) rows, one entry per spike (a neuron's
-        row is one spike: only sources send several in a tick)."""
+        """(atoms, times in ms) of spike rows, one entry per spike (a neuron's row is one
+        spike: only sources send several in a tick)."""
         dt = self._simulator.state.dt
         if self.population.celltype.injectable:
             return rows[:, 1].astype(np.int64), rows[:, 0] * dt

@@ -328,6 +328,27 @@ def test_a_run_that_fills_the_spike_buffer_many_times_loses_no_spike():
         assert all(np.array_equal(a, b) for a, b in zip(whole_trains, piece_trains))
 
 
+def test_a_neuron_s_recorded_spike_keeps_eight_bytes_and_a_source_s_its_count():
+    """A neuron sends one spike a tick, so its records keep (tick, atom) only; a Poisson source
+    may send several and keeps a count. Both read back spike for spike."""
+    sim.setup(timestep=1.0, rng_seed=5)
+    sources = sim.Population(4, sim.SpikeSourcePoisson(rate=5_000.0), label="sources")
+    cells = sim.Population(10, sim.IF_curr_exp(i_offset=3.0), label="cells")
+    sources.record("spikes")
+    cells.record("spikes")
+    for _ in range(3):
+        sim.run(50.0)
+    cell_rows, source_rows = cells.recorder._spike_rows(), sources.recorder._spike_rows()
+    n_cell_spikes = sum(cells.get_spike_counts().values())
+    assert n_cell_spikes > 30 and cell_rows.nbytes == 8 * n_cell_spikes
+    assert source_rows.shape[1] == 3 and source_rows[:, 2].max() > 1  # several in a tick
+    for population in (cells, sources):
+        trains = population.get_data().segments[0].spiketrains
+        assert [len(t) for t in trains] == list(population.get_spike_counts().values())
+        assert all(np.all(np.diff(np.asarray(t)) >= 0) for t in trains)
+    sim.end()
+
+
 def test_a_run_beyond_the_last_tick_a_spike_record_holds_is_refused():
     sim.setup(timestep=1.0)
     cells = sim.Population(3, sim.IF_curr_exp(i_offset=5.0), label="cells")
