@@ -164,10 +164,10 @@ def _static_run_into_ring(tick, packet, targets, weights, weight_bits, ring, del
         n_cores = _words_into_ring(t, targets, weights, ring, column_shift, slot_mask, atom_core,
                                    counters, core_starts, np.uint64(1), np.uint64(0))
     core_starts[n_cores] = targets.shape[0]
-    column_shift = weight_bits + delay_bits + 1
+    word_to_column = weight_bits + delay_bits + 1
     for i in range(n_cores):
         first = core_starts[i]
-        core = atom_core[(np.int64(targets[first]) >> column_shift) >> 1]
+        core = atom_core[(np.int64(targets[first]) >> word_to_column) >> 1]
         counters[core, PACKETS_RECEIVED] += 1
         counters[core, SYNAPTIC_EVENTS] += core_starts[i + 1] - first
         counters[core, LAST_PACKET] = packet

@@ -151,12 +151,9 @@ class Recorder(recording.Recorder):
         instead of 12 (recorded spikes are what fills memory in a long run); a source's rows
         keep their count."""
         if self._records_spikes and len(spikes):
-            if self.population.celltype.injectable:
-                self._spikes.append(spikes[:, :2].copy())
-                self._spike_counts += np.bincount(spikes[:, 1], minlength=self.population.size)
-            else:
-                self._spikes.append(spikes.copy())
-                np.add.at(self._spike_counts, spikes[:, 1], spikes[:, 2])
+            neurons = self.population.celltype.injectable
+            self._spikes.append((spikes[:, :2] if neurons else spikes).copy())
+            np.add.at(self._spike_counts, spikes[:, 1], 1 if neurons else spikes[:, 2])
             self._spike_records += len(spikes)
         if not self._columns:
             return
