@@ -24,7 +24,7 @@ from .layout import (
 from .neurons import update_neuron_core
 from .sources import array_core, poisson_core
 from .synapses import deliver_to_cores
-from .workers import RESULT, barrier, join, reset
+from .workers import RESULT, arrive, join, release, reset, wait_for_release
 
 
 @functools.cache
@@ -37,7 +37,7 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool, uniform_cores: bo
     neuron update is compiled for the cases the model has (see ``update_neuron_core``).
 
     The parallel variant shares the cores between numba's threads, which meet at a barrier
-    twice a tick (~0.1 us each on 2 cores); small models run the serial one (compiling the
+    once a tick (~0.25 us on the 2-core VM); small models run the serial one (compiling the
     parallel variant costs seconds, so it is compiled only for models that use it).
     """
     # True, or None for what the model lacks: numba prunes code behind `is not None` checks of
@@ -100,8 +100,9 @@ def _run_groups(group_first, group_last, rank, participants, sync, t0, n_ticks, 
                 cond_exp, curr_alpha, curr_delta, izhikevich, poisson, arrays, extensions,
                 uniform, per_atom):
     """One worker's ticks: each tick, its groups take the previous tick's spikes into their
-    rings and their cores update; at a barrier, worker 0 gathers the tick's spikes while the
-    others wait (every delay is at least a tick, so this is the only hand-over). Returns the
+    rings and their cores update; at a barrier, the last worker to get there gathers the tick's
+    spikes while the others wait (every delay is at least a tick, so this is the only
+    hand-over; gathering before it lets the others go, it saves a second barrier). Returns the
     first tick not run (all workers see the same spike-buffer fill, so they stop together),
     with the last tick's spikes delivered. `sync` is None for the serial loop (one worker, no
     barrier). The last arguments say which kinds of core the model has, and which parameter
@@ -121,12 +122,15 @@ def _run_groups(group_first, group_last, rank, participants, sync, t0, n_ticks, 
             _update_core(c, t, cores, neurons, sources, cs_values[t - t0], cs_column, recording,
                          spikes, curr_exp, cond_exp, curr_alpha, curr_delta, izhikevich, poisson,
                          arrays, uniform, per_atom)
-        if sync is not None:
-            barrier(sync, participants)
-        if rank == 0:
+        if sync is None:
             _gather_spikes(t, cores, plasticity, recording, spikes, extensions)
-        if sync is not None:
-            barrier(sync, participants)
+        else:
+            generation = arrive(sync, participants)
+            if generation < 0:  # the last worker to finish the tick gathers, the others wait
+                _gather_spikes(t, cores, plasticity, recording, spikes, extensions)
+                release(sync)
+            else:
+                wait_for_release(sync, generation)
         t += 1
 
 

@@ -1,13 +1,15 @@
 """Threads that stay together for a whole run: joining, and a barrier between the tick's phases.
 
 Opening a numba parallel region costs ~4-7 us on the 2-core VM (numba's schedule, the GIL,
-waking the other thread, the join), while a tick of CUBA-4000 at dt 0.1 is ~20 us of work for
-one thread and two barriers cost ~0.2 us. So the parallel tick loop opens one region per run:
-each worker runs every tick for its share of the core groups, and the workers meet at a
-barrier where a tick's phases hand data over.
+waking the other thread, the join), while a tick of CUBA-4000 at dt 0.1 is a few us of work
+for each worker and a barrier costs ~0.25 us. So the parallel tick loop opens one region per
+run: each worker runs every tick for its share of the core groups, and the workers meet at a
+barrier where a tick's phases hand data over. The last worker to arrive may do a serial step
+before it releases the others (``arrive``, ``release``, ``wait_for_release``).
 
 The atomics are LLVM's (``cpu.py``): an atomic read-modify-write is sequentially consistent, so
-every write a worker made before it reaches the barrier is visible to the others after it.
+every write a worker made before it arrives is visible to the last to arrive, and every write
+that one made before it releases is visible to the others after.
 
 Joining is safe however numba schedules the region's iterations: the first worker waits a
 while for the others, then closes the door; a worker that arrives later does nothing, and the
@@ -71,15 +73,26 @@ def join(sync, n_workers):
 
 
 @njit(**KERNEL_OPTIONS)
-def barrier(sync, participants):
-    """Wait until all `participants` have reached this barrier (reusable: a generation count)."""
-    if participants == 1:
-        return
+def arrive(sync, participants):
+    """Arrive at the barrier: the generation to wait for the end of, or -1 for the last worker
+    to arrive, which sees every other worker's writes and must `release` the others (it may do
+    a serial step first: the others wait one hand-over, not two)."""
     generation = atomic_load(sync, GENERATION)
-    if atomic_add(sync, ARRIVED, 1) == participants - 1:  # the last one lets the others go
+    if atomic_add(sync, ARRIVED, 1) == participants - 1:
         atomic_exchange(sync, ARRIVED, 0)
-        atomic_add(sync, GENERATION, 1)
-        return
+        return -1
+    return generation
+
+
+@njit(**KERNEL_OPTIONS)
+def release(sync):
+    """The last worker to arrive lets the others go (its writes before this are theirs after)."""
+    atomic_add(sync, GENERATION, 1)
+
+
+@njit(**KERNEL_OPTIONS)
+def wait_for_release(sync, generation):
+    """Wait until the barrier's `generation` has ended."""
     spins = 0
     while atomic_load(sync, GENERATION) == generation:
         _wait(spins)

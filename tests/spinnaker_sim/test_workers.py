@@ -6,35 +6,52 @@ from numba import njit, prange
 
 import spinnaker_sim as sim
 from spinnaker_sim.engine import engine
-from spinnaker_sim.engine.workers import RESULT, SYNC_SIZE, barrier, join, reset
+from spinnaker_sim.engine.workers import (
+    RESULT,
+    SYNC_SIZE,
+    arrive,
+    join,
+    release,
+    reset,
+    wait_for_release,
+)
 
 
 @njit(parallel=True)
 def _hand_over(sync, slots, n_ticks, n_workers):
-    """Each tick every worker writes its slot, then worker 0 checks all of them between two
-    barriers (as the tick loop gathers spikes); returns the participants, counts mismatches."""
+    """Each tick every worker writes its slot and arrives at the barrier; the last to arrive
+    checks every slot and writes the tick's token before it releases the others, who check the
+    token (as the tick loop gathers spikes). Returns the participants; slots[-2] counts stale
+    slots the last worker saw, slots[-1] stale tokens the others saw."""
     reset(sync)
     for _ in prange(n_workers):
         rank, participants = join(sync, n_workers)
         if rank >= 0:
             for t in range(n_ticks):
                 slots[rank] = t
-                barrier(sync, participants)
-                if rank == 0:
+                generation = arrive(sync, participants)
+                if generation < 0:
                     for r in range(participants):
-                        slots[-1] += slots[r] != t
-                barrier(sync, participants)
+                        slots[-2] += slots[r] != t
+                    slots[-3] = t
+                    release(sync)
+                else:
+                    wait_for_release(sync, generation)
+                    if slots[-3] != t:
+                        slots[-1] += 1
             if rank == 0:
                 sync[RESULT] = participants
     return sync[RESULT]
 
 
-def test_the_barrier_hands_every_worker_s_writes_to_worker_0():
+def test_the_barrier_hands_every_worker_s_writes_to_the_last_and_its_writes_to_all():
     sync = np.zeros(SYNC_SIZE, dtype=np.int64)
-    slots = np.zeros(numba.get_num_threads() + 1, dtype=np.int64)
+    slots = np.zeros(numba.get_num_threads() + 3, dtype=np.int64)
+    slots[-3] = -1
     participants = _hand_over(sync, slots, 20_000, numba.get_num_threads())
     assert participants == numba.get_num_threads()
-    assert slots[-1] == 0  # no tick where worker 0 saw a stale slot
+    assert slots[-2] == 0  # no tick where the last worker saw a stale slot
+    assert slots[-1] == 0  # no tick where a released worker saw the token of an earlier tick
 
 
 @njit
