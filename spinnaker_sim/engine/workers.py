@@ -76,7 +76,10 @@ def join(sync, n_workers):
 def arrive(sync, participants):
     """Arrive at the barrier: the generation to wait for the end of, or -1 for the last worker
     to arrive, which sees every other worker's writes and must `release` the others (it may do
-    a serial step first: the others wait one hand-over, not two)."""
+    a serial step first: the others wait one hand-over, not two). A worker alone is always
+    the last, with nothing to hand over."""
+    if participants == 1:
+        return -1
     generation = atomic_load(sync, GENERATION)
     if atomic_add(sync, ARRIVED, 1) == participants - 1:
         atomic_exchange(sync, ARRIVED, 0)
