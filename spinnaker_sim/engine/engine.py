@@ -4,6 +4,7 @@ It knows nothing of PyNN: the builder in ``mapping/`` fills a :class:`NetworkArr
 frontend asks for ticks, spikes and samples by atom index.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numba
@@ -152,7 +153,8 @@ class Engine:
         self._no_samples = None
 
     def run(self, n_ticks: int, cs_values: np.ndarray | None = None,
-            cs_column: np.ndarray | None = None):
+            cs_column: np.ndarray | None = None,
+            on_spikes: Callable[[np.ndarray], None] | None = None):
         """Run `n_ticks`; return (spikes, samples, first_rows).
 
         cs_values[k, column]: the current sources' input in tick t + k, one column per driven
@@ -160,7 +162,10 @@ class Engine:
         spikes: (k, 3) int32 array of (tick, atom, count); samples: (3, rows, columns) array of
         the analog variables sampled during these ticks (raw); first_rows: per core, the sample
         index of row 0 (``tick // interval``). The spike buffer keeps its size: whenever it
-        fills, the loop stops, its records are copied out and the loop goes on.
+        fills, the loop stops, its records are copied out and the loop goes on. With
+        `on_spikes`, each buffer's records go to ``on_spikes(rows)`` instead (a view, valid
+        during the call) and no spikes are returned: a long run then holds one buffer's worth
+        of records at a time, not copies of all of them.
         """
         net = self.net
         t0 = self.tick
@@ -186,10 +191,16 @@ class Engine:
             t = run_ticks(t, t0 + n_ticks - t, cores, neurons, synapses, plasticity, sources,
                           (cs_values[t - t0:], cs_column), recording, spikes, self._sync,
                           n_workers)
-            chunks.append(self.spike_buffer[:self.spike_buffer_n[0]].copy())
+            rows = self.spike_buffer[:self.spike_buffer_n[0]]
+            if on_spikes is None:
+                chunks.append(rows.copy())
+            else:
+                on_spikes(rows)
             if t == t0 + n_ticks:
                 break
         self.tick = t
+        if not chunks:
+            return self.spike_buffer[:0].copy(), samples, first_rows
         return (chunks[0] if len(chunks) == 1 else np.concatenate(chunks)), samples, first_rows
 
     def _sample_buffers(self, t0: int, n_ticks: int):

@@ -143,9 +143,9 @@ class Recorder(recording.Recorder):
                 self._columns[v] = (atoms, next_column[v])
                 next_column[v] += len(atoms)
 
-    def store_run(self, spikes, samples, first_row, t0, n_ticks):
-        """Keep this population's part of one engine run's output: its own spike rows (atoms as
-        indices in the population) and the run's analog samples.
+    def store_spikes(self, spikes):
+        """Keep a copy of this population's spike rows from an engine run (atoms as indices in
+        the population), in time order after the rows stored before.
 
         A neuron sends one spike a tick, so its rows keep (tick, atom) only: 8 bytes a spike
         instead of 12 (recorded spikes are what fills memory in a long run); a source's rows
@@ -155,6 +155,9 @@ class Recorder(recording.Recorder):
             self._spikes.append((spikes[:, :2] if neurons else spikes).copy())
             np.add.at(self._spike_counts, spikes[:, 1], 1 if neurons else spikes[:, 2])
             self._spike_records += len(spikes)
+
+    def store_samples(self, samples, first_row, t0, n_ticks):
+        """Keep this population's columns of one engine run's analog samples."""
         if not self._columns:
             return
         interval = self.sampling_ticks()

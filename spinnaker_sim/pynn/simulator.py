@@ -13,7 +13,7 @@ import numpy as np
 from pyNN import common
 
 from ..engine import layout as L
-from ..engine.engine import Engine
+from ..engine.engine import SPIKE_RECORD_DTYPE, Engine
 from ..engine.fixed_point import encode
 from ..engine.records import group_by_owner
 from ..errors import NotSetUpError, SpinnakerSimError
@@ -239,16 +239,22 @@ class State(common.control.BaseState):
         the engine reported, as (tick, atom, count) rows (live-output atoms included)."""
         cs_values, cs_column = self._current_schedule(n_ticks)
         t0 = self.engine.tick
-        spikes, samples, first_rows = self.engine.run(n_ticks, cs_values, cs_column)
-        recorded = spikes if self.live is None else spikes[self.spike_recorded[spikes[:, 1]] > 0]
-        for p, (population, own_spikes) in enumerate(zip(self.populations,
-                                                         self._split_by_population(recorded))):
-            cores = self.built.population_cores[p]
-            population.recorder.store_run(own_spikes, samples,
-                                          first_rows[cores[0]] if cores else 0, t0, n_ticks)
+        sent = [] if self.live is not None else None  # live output wants every spike back
+
+        def store(rows: np.ndarray) -> None:  # one spike buffer's records, as they come
+            if sent is not None:
+                sent.append(rows.copy())
+                rows = rows[self.spike_recorded[rows[:, 1]] > 0]
+            for population, own in zip(self.populations, self._split_by_population(rows)):
+                population.recorder.store_spikes(own)
+
+        _, samples, first_rows = self.engine.run(n_ticks, cs_values, cs_column, on_spikes=store)
+        for population, cores in zip(self.populations, self.built.population_cores):
+            population.recorder.store_samples(samples, first_rows[cores[0]] if cores else 0, t0,
+                                              n_ticks)
         self.t = self.engine.tick * self.dt
         self._warn_saturation()
-        return spikes
+        return np.concatenate(sent) if sent else np.zeros((0, 3), dtype=SPIKE_RECORD_DTYPE)
 
     def _split_by_population(self, spikes: np.ndarray) -> list[np.ndarray]:
         """A run's (tick, atom, count) rows, one part per population with its atoms as indices in
