@@ -235,8 +235,9 @@ class State(common.control.BaseState):
         self.running = True
 
     def run_ticks(self, n_ticks: int) -> np.ndarray:
-        """Run `n_ticks` on the engine and hand recordings to the recorders; returns every spike
-        the engine reported, as (tick, atom, count) rows (live-output atoms included)."""
+        """Run `n_ticks` on the engine and hand recordings to the recorders as they come; with
+        live I/O on, returns every spike the engine reported, as (tick, atom, count) rows
+        (live-output atoms included), else no rows."""
         cs_values, cs_column = self._current_schedule(n_ticks)
         t0 = self.engine.tick
         sent = [] if self.live is not None else None  # live output wants every spike back
