@@ -3,7 +3,8 @@
 Two ClockEngines (a stand-in brain and env that only keep time) are stepped in lockstep; each
 step sets one value on each and reads one back, as a closed loop does. For scale, the same
 exchange is timed with bare pyzmq echo processes (no bridge code at all): the floor this
-machine's ZeroMQ gives two concurrent round trips. With ``--loop`` it also runs a small brain +
+machine's ZeroMQ gives two concurrent round trips, and a one-byte round trip between two
+processes over OS pipes, on two CPUs and on one: what waking a blocked process costs here. With ``--loop`` it also runs a small brain +
 CartPole loop (spinnaker_sim, 100 Poisson sources -> 100 LIF) and the Braitenberg experiment of
 ``examples/braitenberg`` (the demo), engines as processes over ipc (as started by default, the
 brain's server busy-polling between steps, and with no engine polling), and in-process for
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -103,6 +105,42 @@ def measure_zmq_floor(transport: str, steps: int, engines: int = 2) -> dict:
             "mean_us": float(walls.mean())}
 
 
+_PIPE_ECHO = """
+import os
+while (byte := os.read(0, 1)) not in (b"", b"q"):
+    os.write(1, byte)
+"""
+
+
+def measure_wakeup_floor(steps: int, same_cpu: bool) -> dict:
+    """A byte to another process and back over OS pipes, both processes on one CPU or on two:
+    the cost of waking a blocked process twice on this machine, below which no round trip
+    between processes goes (a ZeroMQ round trip wakes threads four times or more: each side's
+    I/O thread, the peer's application). Linux only (it pins the processes)."""
+    cpus = sorted(os.sched_getaffinity(0))
+    mine, theirs = cpus[0], cpus[0] if same_cpu else cpus[-1]
+    echo = subprocess.Popen([sys.executable, "-c", _PIPE_ECHO], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE,
+                            preexec_fn=lambda: os.sched_setaffinity(0, {theirs}))
+    to_echo, from_echo = echo.stdin.fileno(), echo.stdout.fileno()
+    os.sched_setaffinity(0, {mine})
+    walls = []
+    try:
+        for _ in range(WARMUP + steps):
+            started = time.perf_counter()
+            os.write(to_echo, b"x")
+            os.read(from_echo, 1)
+            walls.append(time.perf_counter() - started)
+    finally:
+        os.sched_setaffinity(0, cpus)
+        os.write(to_echo, b"q")
+        echo.wait(5)
+    walls = np.array(walls[WARMUP:]) * 1e6
+    return {"transport": f"pipe, {'one CPU' if same_cpu else 'two CPUs'} (bare OS)",
+            "steps": steps, "median_us": float(np.median(walls)),
+            "p99_us": float(np.percentile(walls, 99)), "mean_us": float(walls.mean())}
+
+
 def _brain(sim):
     """100 Poisson sources one-to-one onto 100 LIF neurons (the closed-loop benchmark brain)."""
     sources = sim.Population(100, sim.SpikeSourcePoisson(rate=20.0), label="sensors")
@@ -178,6 +216,8 @@ def measure(steps: int, loop: bool, loop_steps: int, log=print) -> dict:
     brain + CartPole loop's real-time factor."""
     overhead = [measure_overhead(t, steps) for t in TRANSPORTS]
     overhead += [measure_zmq_floor(t, steps) for t in ("ipc", "tcp")]
+    if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) > 1:
+        overhead += [measure_wakeup_floor(steps, same_cpu) for same_cpu in (False, True)]
     _log_table(log, "transport", overhead,
                [("steps", "steps", ""), ("median_us", "median us", ".1f"),
                 ("p99_us", "p99 us", ".1f"), ("mean_us", "mean us", ".1f")])
