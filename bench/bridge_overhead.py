@@ -106,7 +106,8 @@ def measure_zmq_floor(transport: str, steps: int, engines: int = 2) -> dict:
 
 
 _PIPE_ECHO = """
-import os
+import os, sys
+os.sched_setaffinity(0, {int(sys.argv[1])})
 while (byte := os.read(0, 1)) not in (b"", b"q"):
     os.write(1, byte)
 """
@@ -119,9 +120,8 @@ def measure_wakeup_floor(steps: int, same_cpu: bool) -> dict:
     I/O thread, the peer's application). Linux only (it pins the processes)."""
     cpus = sorted(os.sched_getaffinity(0))
     mine, theirs = cpus[0], cpus[0] if same_cpu else cpus[-1]
-    echo = subprocess.Popen([sys.executable, "-c", _PIPE_ECHO], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE,
-                            preexec_fn=lambda: os.sched_setaffinity(0, {theirs}))
+    echo = subprocess.Popen([sys.executable, "-c", _PIPE_ECHO, str(theirs)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     to_echo, from_echo = echo.stdin.fileno(), echo.stdout.fileno()
     os.sched_setaffinity(0, {mine})
     walls = []
