@@ -47,23 +47,27 @@ def row_order(key, core, n_keys, n_cores, order):
 def place_by_key(key, next_place, words, weights, number, out_words, out_weights,
                  out_projection):
     """Synapse i's word and weight to ``out_*[next_place[key[i]]]`` (then the key's next place
-    moves on), with its projection's `number`: in input order within each key's run."""
+    moves on), with its projection's `number`: in input order within each key's run. An
+    empty `out_weights` takes no weights (the words number them)."""
+    keep_weights = out_weights.size > 0
     for i in range(key.size):
         k = next_place[key[i]]
         out_words[k] = words[i]
-        out_weights[k] = weights[i]
+        if keep_weights:
+            out_weights[k] = weights[i]
         out_projection[k] = number
         next_place[key[i]] = k + 1
 
 
 @njit(cache=True)
-def sort_runs_by_core(run_start, words, weights, projection, atom_core, low_bits, core_group,
-                      key_group_counts, core_counts):
+def sort_runs_by_core(run_start, words, weights, projection, atom_core, low_bits, first_bit,
+                      core_group, key_group_counts, core_counts):
     """Sort each key's run of static synapses (``run_start[s]:run_start[s + 1]``) stably by
-    target core, the core of its word's ring column ``word >> low_bits``, and set bit 0 of the
-    word of each core's first synapse in the run; count how many of key s's synapses go to
-    core group g into ``key_group_counts[s, g]``, and the rows (runs of one key, core and
-    projection) and synapses of core c into ``core_counts[:, c]``.
+    target core, the core of its word's ring column ``word >> low_bits``, and set `first_bit`
+    in the word of each core's first synapse in the run; count how many of key s's synapses
+    go to core group g into ``key_group_counts[s, g]``, and the rows (runs of one key, core
+    and projection) and synapses of core c into ``core_counts[:, c]``. An empty `weights`
+    has none to move along.
 
     Most runs come sorted (connectors go post by post); the others take a counting sort over
     the range of cores they reach."""
@@ -71,7 +75,8 @@ def sort_runs_by_core(run_start, words, weights, projection, atom_core, low_bits
     for s in range(run_start.size - 1):
         longest = max(longest, run_start[s + 1] - run_start[s])
     cores = np.empty(longest, dtype=np.int64)
-    moved_words, moved_weights = np.empty(longest, words.dtype), np.empty(longest, weights.dtype)
+    moved_words = np.empty(longest, words.dtype)
+    moved_weights = np.empty(longest if weights.size else 0, weights.dtype)
     moved_projection = np.empty(longest, projection.dtype)
     next_place = np.zeros(core_counts.shape[1] + 1, dtype=np.int64)
     for s in range(run_start.size - 1):
@@ -94,11 +99,13 @@ def sort_runs_by_core(run_start, words, weights, projection, atom_core, low_bits
                 to = next_place[cores[k] - lowest]
                 next_place[cores[k] - lowest] = to + 1
                 moved_words[to] = words[lo + k]
-                moved_weights[to] = weights[lo + k]
+                if weights.size:
+                    moved_weights[to] = weights[lo + k]
                 moved_projection[to] = projection[lo + k]
             for k in range(n):
                 words[lo + k] = moved_words[k]
-                weights[lo + k] = moved_weights[k]
+                if weights.size:
+                    weights[lo + k] = moved_weights[k]
                 projection[lo + k] = moved_projection[k]
                 cores[k] = atom_core[(moved_words[k] >> low_bits) >> 1]
         for k in range(n):
@@ -106,7 +113,7 @@ def sort_runs_by_core(run_start, words, weights, projection, atom_core, low_bits
             key_group_counts[s, core_group[c]] += 1
             first_on_core = k == 0 or c != cores[k - 1]
             if first_on_core:
-                words[lo + k] |= np.uint8(1)
+                words[lo + k] |= first_bit
             if first_on_core or projection[lo + k] != projection[lo + k - 1]:
                 core_counts[0, c] += 1
             core_counts[1, c] += 1

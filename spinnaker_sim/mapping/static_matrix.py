@@ -1,13 +1,14 @@
 """The static synapses, built straight into the engine's runs (see ``synaptic_matrix.py``).
 
 Two passes over the static projections, a chunk of connections at a time: the first counts
-each key's synapses, the second writes each synapse's target word and weight at its key's next
-place, projection by projection. Sorting each key's run by target core, stably, then gives row
-order (key, core, projection) without sorting all synapses at once. The build holds the
-engine's arrays and a projection number per synapse (dropped before the run) where columns of
-every field and a sort index took ~25 bytes per synapse. Where the model's distinct 16-bit
-weights are few enough for the spare low bits of a target word to number them, the words
-carry that number and the engine keeps only the table of weights: 4 bytes a synapse, not 6.
+each key's synapses and finds the distinct 16-bit weights, the second writes each synapse's
+target word (and weight) at its key's next place, projection by projection. Sorting each key's
+run by target core, stably, then gives row order (key, core, projection) without sorting all
+synapses at once. The build holds the engine's arrays and a projection number per synapse
+(dropped before the run) where columns of every field and a sort index took ~25 bytes per
+synapse. Where the model's distinct 16-bit weights are few enough for the spare low bits of a
+target word to number them, the words carry that number and the engine keeps only the table
+of weights: 4 bytes a synapse, not 6, and the build never holds the 2 of a weight.
 """
 
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .row_kernels import number_weights, place_by_key, sort_runs_by_core, values_present
-from .synapse_columns import Layout, connection_chunks, connection_keys
+from .synapse_columns import Layout, connection_chunks, connection_keys, connection_weights16
 from .synaptic_matrix import compact_uint, core_groups, pointers
 from .synaptic_rows import static_row_words
 
@@ -41,7 +42,7 @@ def static_synapses(projs: list, chosen: list, layout: Layout, core_hi: np.ndarr
     """The synapses of the projections numbered `chosen` (all static), as target words
     ``((column << delay_bits | delay) << 1 | first) << weight_bits | weight number`` in key
     runs, `first` set on the run's first synapse on each core (delivery counts a packet per core
-    there), and their weights (see `_weight_table`).
+    there), and their weights (see `_weight_numbers`).
 
     Core c's ring columns are ``2 lo[c] .. 2 hi[c]``: excitatory first, then inhibitory."""
     core_lo = layout.core_lo
@@ -53,8 +54,11 @@ def static_synapses(projs: list, chosen: list, layout: Layout, core_hi: np.ndarr
     n = int(run_start[-1])
     delay_bits = ring_depth.bit_length() - 1
     dtype = np.uint32 if ring_columns << (delay_bits + 1) <= 2 ** 32 else np.uint64
+    word_bits = int((ring_columns << (delay_bits + 1)) - 1).bit_length()  # of the largest word
+    table, weight_bits, number = _weight_numbers(projs, chosen, layout, word_bits, dtype) \
+        if fixed else (None, 0, None)
     targets = np.empty(n, dtype=dtype)
-    weights = np.empty(n, dtype=np.uint16 if fixed else float)
+    weights = np.empty(0 if weight_bits else n, dtype=np.uint16 if fixed else float)
     projection = np.empty(n, dtype=compact_uint(len(projs)))
     next_place = run_start[:-1].copy()
     rounded_to_zero = {}
@@ -64,35 +68,46 @@ def static_synapses(projs: list, chosen: list, layout: Layout, core_hi: np.ndarr
         for chunk in connection_chunks(projs[j], layout):
             c = chunk.core
             column = 2 * core_lo[c] + receptor * (core_hi[c] - core_lo[c]) + chunk.index
-            words = ((column << delay_bits) | (chunk.ring_delay & (ring_depth - 1))) << 1
-            place_by_key(chunk.key, next_place, words.astype(dtype),
+            words = (((column << delay_bits) | (chunk.ring_delay & (ring_depth - 1))) << 1
+                     ).astype(dtype)
+            if weight_bits:
+                number_weights(words, chunk.weight16, number, dtype(weight_bits))
+            place_by_key(chunk.key, next_place, words,
                          chunk.weight16 if fixed else chunk.scaled, j, targets, weights,
                          projection)
             rounded_to_zero[j] += chunk.rounded_to_zero
     del next_place
     key_group_counts = np.zeros((layout.n_keys, len(group_ptr) - 1), dtype=np.int64)
     core_counts = np.zeros((2, layout.n_cores), dtype=np.int64)
-    sort_runs_by_core(run_start, targets, weights, projection, layout.atom_core, delay_bits + 1,
+    sort_runs_by_core(run_start, targets, weights, projection, layout.atom_core,
+                      delay_bits + 1 + weight_bits, dtype(1 << weight_bits),
                       core_groups(group_ptr), key_group_counts, core_counts)
     rows, synapses = core_counts
-    word_bits = int((ring_columns << (delay_bits + 1)) - 1).bit_length()  # of the largest word
-    weights, weight_bits = _weight_table(targets, weights, word_bits) if fixed else (weights, 0)
-    return StaticSynapses(pointers(key_group_counts, n), targets, weights, weight_bits,
+    return StaticSynapses(pointers(key_group_counts, n), targets,
+                          table if weight_bits else weights, weight_bits,
                           static_row_words(0) * rows + synapses, rounded_to_zero)
 
 
-def _weight_table(targets: np.ndarray, weights: np.ndarray, word_bits: int):
-    """(table, bits): where the distinct 16-bit weights can be numbered in the bits the words
-    leave free above their `word_bits`, each word moves up by `bits` and takes its weight's
-    number (in place), and the table of weights replaces the weight per synapse; else
-    (weights, 0)."""
+def _weight_numbers(projs: list, chosen: list, layout: Layout, word_bits: int, dtype):
+    """The weight table of the projections numbered `chosen` (see `_numbering`), decided from
+    their distinct 16-bit weights before the synapses are placed, so the build never holds a
+    weight per synapse for a model that keeps a table (2 bytes a synapse of its peak)."""
     present = np.zeros(1 << 16, dtype=bool)
-    values_present(weights, present)
+    for j in chosen:
+        for weight16 in connection_weights16(projs[j], layout):
+            values_present(weight16, present)
+    return _numbering(present, word_bits, dtype)
+
+
+def _numbering(present: np.ndarray, word_bits: int, dtype):
+    """(table, bits, number): where the distinct 16-bit weights (``present[w]``) can be
+    numbered in the bits `dtype` words leave free above their `word_bits`, the table of them,
+    how many bits number them, and each weight's number (``number[weight]``); else
+    (None, 0, None), and the engine keeps a weight per synapse."""
     table = np.flatnonzero(present).astype(np.uint16)
     bits = max(1, (len(table) - 1).bit_length())
-    if word_bits + bits > 8 * targets.itemsize:
-        return weights, 0
-    number = np.zeros(1 << 16, dtype=targets.dtype)
-    number[table] = np.arange(len(table), dtype=targets.dtype)
-    number_weights(targets, weights, number, targets.dtype.type(bits))
-    return table, bits
+    if word_bits + bits > 8 * np.dtype(dtype).itemsize:
+        return None, 0, None
+    number = np.zeros(1 << 16, dtype=dtype)
+    number[table] = np.arange(len(table), dtype=dtype)
+    return table, bits, number

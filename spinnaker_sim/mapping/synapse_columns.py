@@ -140,6 +140,19 @@ def connection_chunks(prj, layout: Layout):
                               int(np.count_nonzero((scaled > 0) & (w16 == 0))))
 
 
+def connection_weights16(prj, layout: Layout):
+    """Yield the 16-bit weights of projection `prj`'s connections, in the chunks of
+    `connection_chunks`, or just one where they all share it (all the choice of a weight
+    table needs)."""
+    post = layout.pops[prj.post]
+    shift = layout.shifts[prj.post, prj.receptor]
+    weight = np.asarray(prj.weight)
+    shared = weight.ndim == 1 and weight.strides[0] == 0 and np.ndim(
+        weight_scale(post.kind, prj.receptor, post.parameters, prj.post_index[:0])) == 0
+    for part in [slice(0, 1)] if shared else _parts(prj.pre_index.size):
+        yield quantise(scaled_weights(prj, post, part), shift)
+
+
 def connection_keys(prj, layout: Layout):
     """Yield the source keys of projection `prj`'s connections, in the chunks of
     `connection_chunks` (all a count of each key's synapses needs)."""
