@@ -208,7 +208,10 @@ def synapse_memory() -> dict:
 
 
 def _stored_bytes(array) -> int:
-    """Bytes an array holds: a value shared by broadcasting (stride 0) is stored once."""
+    """Bytes an array holds: a value shared by broadcasting (stride 0) is stored once, and
+    indices kept as runs (a SortedIndex) take what their starts take."""
+    if not isinstance(array, np.ndarray):
+        return array.nbytes
     return array.itemsize * int(np.prod([n for n, stride in zip(array.shape, array.strides)
                                          if stride != 0]))
 

@@ -21,6 +21,7 @@ from .neuron_parameters import (
     weight_scale,
 )
 from .profiles import bits_for
+from .sorted_index import SortedIndex
 from .synapse_columns import (
     Layout, SynapseSet, scaled_weights, synapse_set, weight_statistics,
 )
@@ -54,7 +55,7 @@ class ProjectionModel:
     pre: int
     post: int
     pre_index: np.ndarray
-    post_index: np.ndarray
+    post_index: np.ndarray | SortedIndex  # (a SortedIndex where the connections go post by post)
     weight: np.ndarray
     delay_ticks: np.ndarray
     receptor: int
@@ -116,6 +117,8 @@ def _ring_slots(projs: list, pops: list) -> int:
 
 
 def _max_in_degree(prj: ProjectionModel) -> int:
+    if isinstance(prj.post_index, SortedIndex):
+        return int(np.diff(prj.post_index.starts).max(initial=0))
     return int(np.bincount(prj.post_index).max()) if prj.post_index.size else 0
 
 

@@ -118,7 +118,7 @@ def weight_scale(kind: int, receptor: int, post_parameters: dict, post_index: np
         return IZHIKEVICH_CURRENT_SCALE
     if kind == L.LIF_CURR_ALPHA:
         tau = np.asarray(post_parameters["tau_syn_E" if receptor == 0 else "tau_syn_I"], float)
-        return np.e * tau[post_index]
+        return np.e * tau[np.asarray(post_index)]
     return 1.0
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from .binomial import nonempty_probability, odd_probability, probable_maximum
 from .profiles import delay_stage
 from .row_kernels import slice_row_stats
+from .sorted_index import SortedIndex
 from .synaptic_matrix import compact_uint, index_dtype
 from .synaptic_rows import (
     ROW_HEADER_WORDS,
@@ -154,7 +155,8 @@ class ExactRowStats(RowStats):
     exact = True
 
     def __init__(self, pre_idx, post_idx, delay_ticks, n_pre: int, n_post: int):
-        pre, post = np.asarray(pre_idx).ravel(), np.asarray(post_idx).ravel()
+        pre = np.asarray(pre_idx).ravel()
+        post = post_idx if isinstance(post_idx, SortedIndex) else np.asarray(post_idx).ravel()
         delay = np.broadcast_to(np.asarray(delay_ticks, dtype=np.int32), pre.shape)
         if not pre.shape == post.shape:
             raise ValueError(f"pre_idx has {pre.size} entries but post_idx has {post.size}")
@@ -166,22 +168,26 @@ class ExactRowStats(RowStats):
             raise ValueError("delays must be at least 1 tick (SpiNNaker rounds them with rint)")
         super().__init__(n_pre, n_post, int(delay.max()) if delay.size else 1,
                          f"{pre.size:,} built connections")
-        # as the frontend keeps them (uint16 for populations up to 2**16 atoms, else int32),
-        # so the projection's own arrays: the mapping keeps these for its report
+        # as the frontend keeps them (uint16 for populations up to 2**16 atoms, else int32; post
+        # indices that never decrease as a SortedIndex), so the projection's own arrays: the
+        # mapping keeps these for its report
         self._pre = pre.astype(compact_uint(n_pre), copy=False)
-        self._post = post.astype(compact_uint(n_post), copy=False)
+        self._post = post if isinstance(post, SortedIndex) else \
+            post.astype(compact_uint(n_post), copy=False)
         self._delay = delay
 
     def _slices(self, atoms_per_core: int, ring_depth: int) -> SliceStats:
         order = np.empty(self._pre.size, dtype=index_dtype(self._pre.size))  # kernel scratch
-        stats = slice_row_stats(self._pre, self._post, self._delay, self.n_pre, atoms_per_core,
-                                n_slices(self.n_post, atoms_per_core), ring_depth, order)
+        stats = slice_row_stats(self._pre, np.asarray(self._post), self._delay, self.n_pre,
+                                atoms_per_core, n_slices(self.n_post, atoms_per_core),
+                                ring_depth, order)
         return SliceStats(RowSet(*stats[0]), RowSet(*stats[1]))
 
     def block(self, post_lo: int, post_hi: int, ring_depth: int, pre_lo: int = 0,
               pre_hi: int | None = None) -> BlockStats:
         pre_hi = self.n_pre if pre_hi is None else pre_hi
-        keep = ((self._post >= post_lo) & (self._post < post_hi)
+        post = np.asarray(self._post)
+        keep = ((post >= post_lo) & (post < post_hi)
                 & (self._pre >= pre_lo) & (self._pre < pre_hi))
         stage, _ = delay_stage(self._delay[keep], ring_depth)
         pre = self._pre[keep]
@@ -196,7 +202,8 @@ class ExactRowStats(RowStats):
         has = np.zeros((2, n_slices(self.n_pre, pre_atoms_per_core),
                         n_slices(self.n_post, post_atoms_per_core)), dtype=bool)
         delayed = (self._delay > ring_depth).view(np.uint8)
-        has[delayed, self._pre // pre_atoms_per_core, self._post // post_atoms_per_core] = True
+        has[delayed, self._pre // pre_atoms_per_core,
+            np.asarray(self._post) // post_atoms_per_core] = True
         return tuple(VertexPairs(False, *np.nonzero(has[d])) for d in (0, 1))
 
 

@@ -9,6 +9,7 @@ from pyNN.space import Space
 
 from ..mapping.builder import ProjectionModel
 from ..mapping.neuron_parameters import weight_scale
+from ..mapping.sorted_index import SortedIndex
 from ..mapping.synaptic_matrix import compact_uint
 from ..mapping.weight_scaling import quantise
 from . import simulator
@@ -75,7 +76,9 @@ class Projection(common.Projection):
         # uint16 indices where the population allows (else int32): a projection's connections
         # are most of a model's memory
         self._pre = np.asarray(pre, dtype=compact_uint(self.pre.size))
-        self._post = np.asarray(post, dtype=compact_uint(self.post.size))
+        # most connectors go post by post: then their post indices keep only where each starts
+        self._post = SortedIndex.of(np.asarray(post, dtype=compact_uint(self.post.size)),
+                                    self.post.size)
         self._values = {name: _shared_if_equal(v) for name, v in parameters.items()}
         state.projections.append(self)
 
@@ -143,19 +146,20 @@ class Projection(common.Projection):
 
     def _get_attributes_as_arrays(self, names, multiple_synapses="sum"):
         """(pre x post) arrays, NaN where unconnected; repeated pairs combined as PyNN says."""
+        pre, post = self._pre, np.asarray(self._post)
         connected = np.zeros((self.pre.size, self.post.size), dtype=bool)
-        connected[self._pre, self._post] = True
+        connected[pre, post] = True
         arrays = []
         for name in names:
             values = self._attribute_values(name)
             if multiple_synapses in ("first", "last"):
                 out = np.full(connected.shape, np.nan)
                 order = slice(None, None, -1) if multiple_synapses == "first" else slice(None)
-                out[self._pre[order], self._post[order]] = values[order]
+                out[pre[order], post[order]] = values[order]
             else:
                 ufunc, start = COMBINE[multiple_synapses]
                 out = np.full(connected.shape, start)
-                ufunc.at(out, (self._pre, self._post), values)
+                ufunc.at(out, (pre, post), values)
                 out[~connected] = np.nan
             arrays.append(out)
         return arrays
@@ -169,7 +173,7 @@ class Projection(common.Projection):
                 continue
             matrix = np.asarray(value, dtype=float)
             if matrix.ndim == 2:
-                self._values[name] = matrix[self._pre, self._post]
+                self._values[name] = matrix[self._pre, np.asarray(self._post)]
             else:
                 self._values[name] = np.asarray(value, dtype=float).copy()
 
@@ -228,11 +232,14 @@ def _shared_if_equal(values) -> np.ndarray:
 
 
 def _in_parent(population, index):
-    """Indices in a Population or (nested) PopulationView -> (Population, indices)."""
+    """Indices in a Population or (nested) PopulationView -> (Population, indices); a
+    Population's own indices come back as they are (a SortedIndex stays one)."""
     if isinstance(population, common.Assembly):
         raise NotImplementedError(
             "Projections from or to an Assembly are not supported on SpiNNaker (sPyNNaker has "
             "no Assembly); make one projection per population.")
+    if not hasattr(population, "parent"):
+        return population, index
     index = np.asarray(index)
     while hasattr(population, "parent"):
         index = np.arange(population.parent.size)[population.mask][index]
