@@ -31,6 +31,7 @@ from .weight_scaling import IncomingSynapses, expected_max_weight, left_shift_fo
 
 POST_HISTORY_SPIKES = 16
 NEVER = np.iinfo(np.int64).max // 4
+_ATOM_PART = 4096  # atoms whose parameters are encoded at a time
 
 
 @dataclass
@@ -262,8 +263,9 @@ def write_population(arrays: NetworkArrays, pop: PopulationModel, offset: int, d
     """(Re)write one population's parameters, initial state and source schedules."""
     if pop.kind < L.N_NEURON_KINDS:
         write_neuron_parameters(arrays, pop, offset, dt)
-        arrays.state[:, offset:offset + pop.size] = encode_state(pop.initial_values, pop.size,
-                                                                 arrays.fixed).T
+        for lo, hi, initial in _atom_parts(pop.initial_values, pop.size):
+            arrays.state[:, offset + lo:offset + hi] = encode_state(initial, hi - lo,
+                                                                    arrays.fixed).T
     elif pop.kind == L.SPIKE_SOURCE_POISSON:
         write_poisson(arrays, pop, offset, dt)
     else:
@@ -274,9 +276,21 @@ def write_neuron_parameters(arrays: NetworkArrays, pop: PopulationModel, offset:
                             dt: float):
     """(Re)write one neuron population's parameters, leaving its state as it is."""
     sl = slice(offset, offset + pop.size)
-    arrays.params[:, sl] = encode_parameters(pop.kind, pop.parameters, dt, arrays.fixed).T
+    for lo, hi, parameters in _atom_parts(pop.parameters, pop.size):
+        arrays.params[:, offset + lo:offset + hi] = encode_parameters(pop.kind, parameters, dt,
+                                                                      arrays.fixed).T
     arrays.refrac_ticks[sl] = refractory_ticks(pop.parameters, dt, pop.size)
     mark_uniform_cores(arrays, offset, offset + pop.size)
+
+
+def _atom_parts(values: dict, n: int):
+    """(lo, hi, values of atoms lo..hi - 1) for parts of `_ATOM_PART` atoms: encoding a part at
+    a time keeps the float64 rows and their encodings to a few MB whatever the population's
+    size (at 64k neurons they set the build's peak, ~300 bytes a neuron)."""
+    for lo in range(0, n, _ATOM_PART):
+        hi = min(n, lo + _ATOM_PART)
+        yield lo, hi, {name: np.asarray(v)[lo:hi] if np.ndim(v) and len(v) == n else v
+                       for name, v in values.items()}
 
 
 def mark_uniform_cores(arrays: NetworkArrays, first_atom: int, end_atom: int):

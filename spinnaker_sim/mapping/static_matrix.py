@@ -59,7 +59,8 @@ def static_synapses(projs: list, chosen: list, layout: Layout, core_hi: np.ndarr
         if fixed else (None, 0, None)
     targets = np.empty(n, dtype=dtype)
     weights = np.empty(0 if weight_bits else n, dtype=np.uint16 if fixed else float)
-    projection = np.empty(n, dtype=compact_uint(len(projs)))
+    # (a byte each for the usual few projections: it is a sixth of the build's peak)
+    projection = np.empty(n, dtype=np.uint8 if len(projs) <= 256 else compact_uint(len(projs)))
     next_place = run_start[:-1].copy()
     rounded_to_zero = {}
     for j in chosen:

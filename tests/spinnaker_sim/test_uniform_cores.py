@@ -106,3 +106,27 @@ def test_setting_parameters_between_runs_keeps_the_uniform_flags():
                      ([1, 1], 2, 0)]
     assert sum(len(st) for st in cells.get_data().segments[0].spiketrains) > 0
     sim.end()
+
+
+@pytest.mark.parametrize("cell", sorted(CELLS))
+def test_a_population_larger_than_an_encoding_part_gets_the_rows_encoded_at_once(cell):
+    """Parameters and initial state are encoded a part of atoms at a time (the build's peak
+    memory): a population of several parts, each atom with its own value, gets the rows that
+    encoding it all at once gives."""
+    from spinnaker_sim.mapping import builder
+    from spinnaker_sim.mapping.neuron_parameters import encode_parameters, encode_state
+
+    celltype, params, odd_name, _ = CELLS[cell]
+    n = 2 * builder._ATOM_PART + 123
+    sim.setup(timestep=0.5, rng_seed=5, report_folder=None)
+    values = np.random.default_rng(3).uniform(1.0, 2.0, n) * params[odd_name]
+    population = sim.Population(n, celltype(**dict(params, **{odd_name: values})), label="big")
+    population.initialize(v=np.linspace(-70.0, -60.0, n))
+    sim.run(0.5)
+    model, net = population.build_model(), simulator.state.engine.net
+    offset = simulator.state.built.atom_offset[0]
+    expected = encode_parameters(model.kind, model.parameters, 0.5, True).T
+    assert np.array_equal(net.params[:, offset:offset + n], expected)
+    assert np.array_equal(simulator.state.engine._initial_state[:, offset:offset + n],
+                          encode_state(model.initial_values, n, True).T)
+    sim.end()
