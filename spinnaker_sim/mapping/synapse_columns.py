@@ -16,7 +16,7 @@ from .profiles import delay_stage
 from .synaptic_matrix import Synapses
 from .weight_scaling import quantise
 
-_CHUNK = 1 << 14  # connections per step
+_CHUNK = 1 << 16  # connections per step
 
 
 @dataclass
