@@ -200,7 +200,7 @@ class Engine:
                 break
         self.tick = t
         if not chunks:
-            return self.spike_buffer[:0].copy(), samples, first_rows
+            return self.spike_buffer[:0], samples, first_rows
         return (chunks[0] if len(chunks) == 1 else np.concatenate(chunks)), samples, first_rows
 
     def _sample_buffers(self, t0: int, n_ticks: int):

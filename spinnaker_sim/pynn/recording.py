@@ -9,6 +9,7 @@ from ..engine.engine import SPIKE_RECORD_DTYPE
 from ..engine.fixed_point import decode
 from ..mapping.neuron_parameters import recorded_scale
 from . import simulator
+from .spike_records import PackedSpikes
 
 ANALOG = {name: i for i, name in enumerate(L.ANALOG_VARIABLES)}
 SPIKES = recording.Variable("spikes", location=None, label=None)  # as PyNN's count() names it
@@ -148,11 +149,13 @@ class Recorder(recording.Recorder):
         the population), in time order after the rows stored before.
 
         A neuron sends one spike a tick, so its rows keep (tick, atom) only: 8 bytes a spike
-        instead of 12 (recorded spikes are what fills memory in a long run); a source's rows
-        keep their count."""
+        instead of 12 (recorded spikes are what fills memory in a long run), and a part with
+        many spikes a tick is packed to ~2 (see `spike_records`); a source's rows keep their
+        count."""
         if self._records_spikes and len(spikes):
             neurons = self.population.celltype.injectable
-            self._spikes.append((spikes[:, :2] if neurons else spikes).copy())
+            self._spikes.append(PackedSpikes.of(spikes[:, :2], self.population.size) if neurons
+                                else spikes.copy())
             np.add.at(self._spike_counts, spikes[:, 1], 1 if neurons else spikes[:, 2])
             self._spike_records += len(spikes)
 
@@ -173,6 +176,8 @@ class Recorder(recording.Recorder):
         """Every (tick, atom) row (neurons) or (tick, atom, count) row (sources) so far."""
         if not self._spikes:
             return NO_SPIKES
+        if any(isinstance(part, PackedSpikes) for part in self._spikes):
+            return np.concatenate([part[:] for part in self._spikes])  # (they stay packed)
         if len(self._spikes) > 1:  # concatenate once, not at every read
             self._spikes = [np.concatenate(self._spikes)]
         return self._spikes[0]

@@ -26,6 +26,8 @@ from ..mapping.profiles import get_profile
 from .machine_model import map_network, unique_labels
 
 name = "spinnaker_sim"
+NO_RECORDS = np.zeros((0, 3), dtype=SPIKE_RECORD_DTYPE)  # what a run without live I/O returns
+NO_RECORDS.flags.writeable = False
 
 
 class ID(int, common.IDMixin):
@@ -255,7 +257,7 @@ class State(common.control.BaseState):
                                               n_ticks)
         self.t = self.engine.tick * self.dt
         self._warn_saturation()
-        return np.concatenate(sent) if sent else np.zeros((0, 3), dtype=SPIKE_RECORD_DTYPE)
+        return np.concatenate(sent) if sent else NO_RECORDS
 
     def _split_by_population(self, spikes: np.ndarray) -> list[np.ndarray]:
         """A run's (tick, atom, count) rows, one part per population with its atoms as indices in

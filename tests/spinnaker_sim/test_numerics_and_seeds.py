@@ -6,7 +6,7 @@ import pytest
 import spinnaker_sim as sim
 from spinnaker_sim.engine.engine import LAST_TICK
 from spinnaker_sim.engine.records import group_by_owner
-from spinnaker_sim.pynn import simulator
+from spinnaker_sim.pynn import simulator, spike_records
 from spinnaker_sim.pynn.recording import Recorder
 
 #: stated tolerance of the fixed-point membrane trace against float64 (mV); measured 0.017 mV
@@ -346,6 +346,43 @@ def test_a_long_run_hands_its_spikes_to_the_recorders_one_buffer_at_a_time(monke
     assert len(sizes) > 2 * 5  # two populations, a part of each buffer for each
     assert max(sizes) <= buffer_rows
     assert sum(sizes) == records
+
+
+def _dense_run(monkeypatch, pack: bool):
+    """Spike trains of 5000 neurons that fire every few ticks (run in two pieces), the
+    recorder's parts, and the spikes_since reads of the second piece."""
+    if not pack:
+        monkeypatch.setattr(spike_records, "PACK_MIN_SPIKES", 2 ** 62)
+    sim.setup(timestep=1.0, rng_seed=4)
+    cells = sim.Population(5000, sim.IF_curr_exp(i_offset=np.linspace(1.5, 4.0, 5000),
+                                                 tau_refrac=0.5), label="cells")
+    cells.record("spikes")
+    sim.run(60.0)
+    cursor = cells.recorder._spike_records
+    sim.run(90.0)
+    since = cells.recorder.spikes_since(cursor)[:2]
+    since_middle = cells.recorder.spikes_since(cursor + 1234)[:2]
+    trains = [np.asarray(st) for st in cells.get_data().segments[0].spiketrains]
+    parts = list(cells.recorder._spikes)
+    sim.end()
+    return trains, parts, since, since_middle
+
+
+def test_dense_spike_records_are_packed_and_read_back_as_rows(monkeypatch):
+    """A buffer's part of many spikes a tick keeps its atoms and where each tick starts (~2
+    bytes a spike instead of 8); get_data and spikes_since read the same spikes as from rows."""
+    packed, parts, since, since_middle = _dense_run(monkeypatch, pack=True)
+    rows, row_parts, since_rows, since_middle_rows = _dense_run(monkeypatch, pack=False)
+    assert all(isinstance(part, np.ndarray) for part in row_parts)
+    packed_parts = [part for part in parts if isinstance(part, spike_records.PackedSpikes)]
+    n_spikes = sum(len(part) for part in packed_parts)
+    assert len(packed_parts) >= 3 and n_spikes > 50_000
+    assert sum(part.nbytes for part in packed_parts) < 2.2 * n_spikes
+    assert sum(map(len, rows)) == sum(len(part) for part in parts)
+    assert all(np.array_equal(a, b) for a, b in zip(packed, rows))
+    for got, expected in ((since, since_rows), (since_middle, since_middle_rows)):
+        assert all(np.array_equal(a, b) for a, b in zip(got, expected))
+    assert len(since_middle[0]) == len(since[0]) - 1234 > 0
 
 
 def test_a_neuron_s_recorded_spike_keeps_eight_bytes_and_a_source_s_its_count():
