@@ -164,8 +164,8 @@ class Engine:
         index of row 0 (``tick // interval``). The spike buffer keeps its size: whenever it
         fills, the loop stops, its records are copied out and the loop goes on. With
         `on_spikes`, each buffer's records go to ``on_spikes(rows)`` instead (a view, valid
-        during the call) and no spikes are returned: a long run then holds one buffer's worth
-        of records at a time, not copies of all of them.
+        during the call) and the spikes returned are no rows: a long run then holds one
+        buffer's worth of records at a time, not copies of all of them.
         """
         net = self.net
         t0 = self.tick

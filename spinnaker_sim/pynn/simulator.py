@@ -13,7 +13,7 @@ import numpy as np
 from pyNN import common
 
 from ..engine import layout as L
-from ..engine.engine import SPIKE_RECORD_DTYPE, Engine
+from ..engine.engine import Engine
 from ..engine.fixed_point import encode
 from ..engine.records import group_by_owner
 from ..errors import NotSetUpError, SpinnakerSimError
@@ -26,8 +26,6 @@ from ..mapping.profiles import get_profile
 from .machine_model import map_network, unique_labels
 
 name = "spinnaker_sim"
-NO_RECORDS = np.zeros((0, 3), dtype=SPIKE_RECORD_DTYPE)  # what a run without live I/O returns
-NO_RECORDS.flags.writeable = False
 
 
 class ID(int, common.IDMixin):
@@ -251,13 +249,14 @@ class State(common.control.BaseState):
             for population, own in zip(self.populations, self._split_by_population(rows)):
                 population.recorder.store_spikes(own)
 
-        _, samples, first_rows = self.engine.run(n_ticks, cs_values, cs_column, on_spikes=store)
+        no_rows, samples, first_rows = self.engine.run(n_ticks, cs_values, cs_column,
+                                                       on_spikes=store)
         for population, cores in zip(self.populations, self.built.population_cores):
             population.recorder.store_samples(samples, first_rows[cores[0]] if cores else 0, t0,
                                               n_ticks)
         self.t = self.engine.tick * self.dt
         self._warn_saturation()
-        return np.concatenate(sent) if sent else NO_RECORDS
+        return np.concatenate(sent) if sent else no_rows
 
     def _split_by_population(self, spikes: np.ndarray) -> list[np.ndarray]:
         """A run's (tick, atom, count) rows, one part per population with its atoms as indices in
