@@ -142,6 +142,11 @@ def test_spike_count_array_is_get_spike_counts_in_population_order():
     sim.run(200.0)
     array, expected = both()
     assert array.tolist() == expected and array[2:7].min() > 0 and not array[7:].any()
+    # keyed by the population's own IDs (as pyNN.nest), in order, also through a view
+    counts, view_counts = sources.get_spike_counts(), sources[4:9].get_spike_counts()
+    assert all(key is cell for key, cell in zip(counts, sources.all_cells[2:7], strict=True))
+    assert list(view_counts) == list(sources.all_cells[4:7])
+    assert list(view_counts.values()) == array[4:7].tolist()
     sources.record(None)
     sources[0:3].record("spikes")
     sim.run(100.0)
