@@ -101,6 +101,21 @@ def _version(module: str) -> str:
         return f"unavailable ({type(exc).__name__})"
 
 
+def _cpu_idle() -> str:
+    """How an idle CPU waits: the cpuidle governor and, in a KVM guest with the haltpoll
+    driver, how long it polls before it halts. Waking a thread on a halted vCPU goes through
+    the hypervisor (~40 us a wake-up where ``guest_halt_poll_ns`` is 0), which sets the floor
+    of every round trip between processes on different CPUs: the ipc numbers need this."""
+    found = []
+    for name, path in (("governor", "/sys/devices/system/cpu/cpuidle/current_governor"),
+                       ("guest_halt_poll_ns", "/sys/module/haltpoll/parameters/guest_halt_poll_ns")):
+        try:
+            found.append(f"{name} {Path(path).read_text().strip()}")
+        except OSError:
+            pass
+    return ", ".join(found) or "unknown"
+
+
 def _numba_cpu_target() -> str:
     """The CPU numba compiles for, as LLVM names it (e.g. znver3, emeraldrapids): a VM's
     model name is often generic, and vector width and instruction set follow from this."""
@@ -116,6 +131,7 @@ def machine_description() -> dict:
         "cpu_target": _numba_cpu_target(),
         "cores": os.cpu_count(),
         "memory_gb": _mem_total_gb(),
+        "cpu_idle": _cpu_idle(),
         "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "versions": {name: _version(name) for name in

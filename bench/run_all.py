@@ -182,7 +182,7 @@ def to_markdown(report: dict) -> str:
     threads = report["args"].get("nest_threads", 2)
     out = [f"# Benchmarks {report['date']} on {m['hostname']}", "",
            f"CPU: {m['cpu']} ({m.get('cpu_target', '?')} to LLVM), {m['cores']} cores, "
-           f"{m['memory_gb']} GB; load average at start "
+           f"{m['memory_gb']} GB; idle CPUs: {m.get('cpu_idle', '?')}; load average at start "
            f"{m['load_average_1_5_15']}; " + ", ".join(f"{k} {v}" for k, v in m["versions"].items())
            + f", python {m['python']}.", "",
            ("Ratios are against pyNN.nest in the same invocation (< 1 is faster for times, "
