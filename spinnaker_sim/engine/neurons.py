@@ -27,7 +27,7 @@ from .fixed_point import (
     accum_div, accum_mul, accum_shift_right, accum_word, constant, halve, ring_to_input,
     u032_mul,
 )
-from .jit import KERNEL_OPTIONS, kernel, named_variant
+from .jit import KERNEL_OPTIONS, inlined_kernel, kernel, named_variant
 from .layout import (
     ALPHA_EXP_E, ALPHA_EXP_I, ALPHA_Q_E, ALPHA_Q_I, CONDUCTANCE_SHIFT, DECAY_E, DECAY_I, E_REV_E,
     E_REV_I, EXP_TC, I_OFFSET, INIT_E, INIT_I,
@@ -37,7 +37,7 @@ from .layout import (
 )
 
 
-@kernel
+@inlined_kernel
 def update_neuron_core(kind, t, lo, hi, params, state, active_from, refrac_ticks, ring_slot,
                        synaptic_input, shift_e, shift_i, cs_row, cs_column, injected, rec_columns,
                        rec_row, rec_out, spiked, fired_ids, curr_exp, cond_exp, curr_alpha,
@@ -128,7 +128,7 @@ def _compile_synapses(kind: int):
                 out[j] = e
                 syn[j] = u032_mul(e, _at(decay, j))
 
-    return kernel(named_variant(synapses, f"kind{kind}"))
+    return inlined_kernel(named_variant(synapses, f"kind{kind}"))
 
 
 _exponential_synapses = _compile_synapses(LIF_CURR_EXP)
@@ -176,7 +176,7 @@ def _compile_membrane(kind: int):
             n_fired += spike
         return n_fired
 
-    return kernel(named_variant(membrane, f"kind{kind}"))
+    return inlined_kernel(named_variant(membrane, f"kind{kind}"))
 
 
 _lif_current_membrane = _compile_membrane(LIF_CURR_EXP)
@@ -212,7 +212,7 @@ def _at_impl(values, j):
     return lambda values, j: values
 
 
-@kernel
+@inlined_kernel
 def _inject_currents(i_offset, cs_row, cs_column, external):
     """Each atom's external current this tick: its i_offset plus its current sources' column
     (a loop of its own: the membrane's loop, given an element loaded by a computed index, runs
@@ -221,7 +221,7 @@ def _inject_currents(i_offset, cs_row, cs_column, external):
         external[j] = accum_word(i_offset[j] + cs_row[cs_column[j]])
 
 
-@kernel
+@inlined_kernel
 def _list_fired(t, lo, n_fired, spiked, active_from, refrac_ticks, fired_ids):
     """The `n_fired` atoms marked in ``spiked[lo:]`` to ``fired_ids[lo:]``, in order, each
     refractory from the next tick for its ``refrac_ticks`` (a store per atom instead of a
@@ -296,7 +296,7 @@ def _izhikevich_vu(v, u, current, a, b, h, one):
     return v, u
 
 
-@kernel
+@inlined_kernel
 def _record(lo, hi, state, exc, inh, rec_columns, rec_row, rec_out):
     """A sampling tick: v before the update and this tick's synaptic inputs, for the recorded
     atoms."""

@@ -9,7 +9,7 @@ import math
 import numpy as np
 from numba import njit
 
-from .jit import KERNEL_OPTIONS, kernel
+from .jit import KERNEL_OPTIONS, inlined_kernel, kernel
 
 MASK32 = np.uint64(0xFFFFFFFF)
 #: per-tick rate regimes of sPyNNaker's spike_source_poisson.c
@@ -67,7 +67,7 @@ def _poisson_count(state, rate, exp_minus_rate):
     return k, state
 
 
-@kernel
+@inlined_kernel
 def poisson_core(lo, hi, tick, seed, rate_per_tick, exp_minus_rate, start_tick, end_tick,
                  ticks_to_next, fired_ids, fired_count):
     """One tick of a SpikeSourcePoisson core; returns how many atoms fired.
@@ -101,7 +101,7 @@ def poisson_core(lo, hi, tick, seed, rate_per_tick, exp_minus_rate, start_tick, 
     return n
 
 
-@kernel
+@inlined_kernel
 def array_core(lo, hi, tick, times_ptr, times, next_index, fired_ids, fired_count):
     """One tick of a SpikeSourceArray (or injector) core: send the spikes scheduled for `tick`.
 

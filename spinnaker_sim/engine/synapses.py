@@ -20,7 +20,7 @@ from numba import njit, types
 from numba.extending import overload
 
 from .cpu import prefetch
-from .jit import KERNEL_OPTIONS, kernel
+from .jit import KERNEL_OPTIONS, inlined_kernel, kernel
 from .layout import LAST_PACKET, PACKETS_RECEIVED, SATURATIONS, SYNAPTIC_EVENTS
 
 RING_MAX = 0xFFFF
@@ -67,7 +67,7 @@ def _round_weight(ring, w):
     return lambda ring, w: w
 
 
-@kernel
+@inlined_kernel
 def deliver_to_cores(group_first, group_last, tick, spike_ids, spike_counts, core_lo, core_hi,
                      depth, index_bits, type_bits, static_ptr, static_targets, static_weights,
                      weight_bits, atom_core, plastic_ptr, row_core, row_start, row_rule,
@@ -195,7 +195,7 @@ def _words_into_ring(tick, targets, weights, ring, column_shift, slot_mask, atom
     return n_cores
 
 
-@kernel
+@inlined_kernel
 def _plastic_rows_into_ring(tick, packet, n_spikes, first_row, end_row, core_lo, core_hi, depth,
                             index_bits, type_bits, row_core, row_start, row_rule,
                             plastic_words, ring, stdp_rules, plastic_weights, last_pre_tick,

@@ -15,7 +15,7 @@ import functools
 import numpy as np
 from numba import njit, prange
 
-from .jit import KERNEL_OPTIONS, kernel, named_variant
+from .jit import KERNEL_OPTIONS, inlined_kernel, named_variant
 from .layout import (
     DELAY_EXTENSION, IZHIKEVICH, LIF_COND_EXP, LIF_CURR_ALPHA, LIF_CURR_DELTA, LIF_CURR_EXP,
     MAX_PACKETS_PER_TICK, MAX_SPIKES_PER_TICK, N_NEURON_KINDS, PACKETS_BEFORE_TICK,
@@ -170,7 +170,7 @@ def _update_core(c, t, cores, neurons, sources, cs_row, cs_column, recording, sp
                                 fired_count)
 
 
-@kernel
+@inlined_kernel
 def _gather_spikes(t, cores, plasticity, recording, spikes, extensions):
     """Tick `t`'s spikes into the history, in key order, with the delay-extension cores'
     re-sent ones (`extensions`: True, or None for a model without delay-extension cores);
@@ -235,7 +235,7 @@ def _deliver_groups(group_first, group_last, t, cores, neurons, synapses, plasti
             counters[c, MAX_PACKETS_PER_TICK] = received
 
 
-@kernel
+@inlined_kernel
 def _resend_delayed(t, c, lo, hi, depth, de_source_lo, de_stages, hist_ids, hist_count, hist_n,
                     h, m):
     """A delay-extension core re-sends, at stage k, the spikes its source slice sent k x depth
