@@ -92,8 +92,9 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool, uniform_cores: bo
 # loop variant): compiled as kernels of their own, their code was compiled and optimised once
 # more at each level (~1 s each of a cold start), and each call copied the tick's ~40 arrays
 # onto the stack (delivery's call: ~0.2 us a tick, a third of the tick of two tiny cores).
-# _gather_spikes stays a kernel: inlined into the parallel loop's prange body, it gave wrong
-# spikes under numba 0.68 (the test of workers against the serial loop fails).
+# _gather_spikes is inlined by LLVM (an inlined_kernel), not by numba: numba's inlining into the
+# parallel loop's prange body gave wrong spikes under numba 0.68 (the test of workers against
+# the serial loop fails).
 @njit(**KERNEL_OPTIONS, inline="always")
 def _run_groups(group_first, group_last, rank, participants, sync, t0, n_ticks, cores, neurons,
                 synapses, plasticity, sources, currents, recording, spikes, stdp, curr_exp,
