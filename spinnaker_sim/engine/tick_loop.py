@@ -94,7 +94,11 @@ def tick_loop(parallel: bool, kinds: frozenset, plastic: bool, uniform_cores: bo
 # onto the stack (delivery's call: ~0.2 us a tick, a third of the tick of two tiny cores).
 # _gather_spikes is inlined by LLVM (an inlined_kernel), not by numba: numba's inlining into the
 # parallel loop's prange body gave wrong spikes under numba 0.68 (the test of workers against
-# the serial loop fails).
+# the serial loop fails). A trap of that kind, reproduced: in a function numba inlines there, a
+# store through a name bound by unpacking a tuple argument (``ids, counts, n = spikes``) was lost
+# in the parallel variant, while the same store through ``n = spikes[2]``, or one made in a
+# kernel the array is passed to, took effect. So these functions index the argument tuples for
+# the arrays they store into, and unpack only arrays they pass on.
 @njit(**KERNEL_OPTIONS, inline="always")
 def _run_groups(group_first, group_last, rank, participants, sync, t0, n_ticks, cores, neurons,
                 synapses, plasticity, sources, currents, recording, spikes, stdp, curr_exp,
