@@ -187,8 +187,8 @@ def _spike_counts(exc, inh, recorded: bool) -> np.ndarray:
 
 def synapse_memory() -> dict:
     """Bytes per synapse of spinnaker_sim's built network: the engine's synaptic arrays, and
-    the frontend's per-connection copies (Projection pre/post/values, the builder's positions
-    of plastic synapses).
+    the frontend's per-connection copies (Projection pre/post where it keeps them, values, the
+    builder's positions of plastic synapses).
 
     All projections (stimulus included) count, as every one has words in the engine."""
     from spinnaker_sim.pynn import simulator
@@ -197,7 +197,7 @@ def synapse_memory() -> dict:
     engine_bytes = sum(getattr(net, name).nbytes for name in
                        ("static_ptr", "static_targets", "static_weights", "plastic_words",
                         "plastic_weights", "plastic_ptr", "row_core", "row_start", "row_rule"))
-    frontend_bytes = sum(_stored_bytes(prj._pre) + _stored_bytes(prj._post)
+    frontend_bytes = sum(prj._connections.nbytes
                          + sum(_stored_bytes(v) for v in prj._values.values())
                          for prj in state.projections)
     frontend_bytes += sum(p.nbytes for p in state.built.synapse_position if p is not None)
@@ -208,10 +208,7 @@ def synapse_memory() -> dict:
 
 
 def _stored_bytes(array) -> int:
-    """Bytes an array holds: a value shared by broadcasting (stride 0) is stored once, and
-    indices kept as runs (a SortedIndex) take what their starts take."""
-    if not isinstance(array, np.ndarray):
-        return array.nbytes
+    """Bytes an array holds: a value shared by broadcasting (stride 0) is stored once."""
     return array.itemsize * int(np.prod([n for n, stride in zip(array.shape, array.strides)
                                          if stride != 0]))
 

@@ -13,6 +13,7 @@ import numpy as np
 from ..engine import layout as L
 from ..engine.engine import NetworkArrays
 from ..engine.synapses import N_STDP_PARAMS
+from .connections import Connections
 from .freed_memory import release_freed_memory
 from .neuron_parameters import (
     encode_parameters,
@@ -21,11 +22,13 @@ from .neuron_parameters import (
     weight_scale,
 )
 from .profiles import bits_for
-from .sorted_index import SortedIndex
-from .synapse_columns import (
-    Layout, SynapseSet, scaled_weights, synapse_set, weight_statistics,
-)
 from .static_matrix import static_synapses
+from .synapse_columns import (
+    Layout,
+    SynapseSet,
+    synapse_set,
+    weight_statistics,
+)
 from .synaptic_matrix import index_dtype, plastic_rows, plastic_words_per_core, sort_into_rows
 from .weight_scaling import IncomingSynapses, expected_max_weight, left_shift_for
 
@@ -55,8 +58,7 @@ class ProjectionModel:
     label: str
     pre: int
     post: int
-    pre_index: np.ndarray
-    post_index: np.ndarray | SortedIndex  # (a SortedIndex where the connections go post by post)
+    connections: Connections  # pre and post indices in the populations
     weight: np.ndarray
     delay_ticks: np.ndarray
     receptor: int
@@ -91,7 +93,7 @@ def _shifts(pops, projs, dt):
             mine = [j for j, prj in enumerate(projs)
                     if prj.post == p and prj.receptor == receptor]
             incoming = [IncomingSynapses(*weight_statistics(projs[j], pop),
-                                         _max_in_degree(projs[j]),
+                                         projs[j].connections.max_in_degree(),
                                          _source_rate(pops[projs[j].pre], pop)) for j in mine]
             biggest = expected_max_weight(incoming, dt, pop.ring_buffer_sigma)
             for j in mine:  # a plastic weight may grow to w_max
@@ -115,12 +117,6 @@ def _ring_slots(projs: list, pops: list) -> int:
         depth = pops[prj.post].ring_buffer_depth
         longest = max(longest, min(int(prj.delay_ticks.max(initial=1)), depth))
     return 1 << (longest - 1).bit_length()
-
-
-def _max_in_degree(prj: ProjectionModel) -> int:
-    if isinstance(prj.post_index, SortedIndex):
-        return int(np.diff(prj.post_index.starts).max(initial=0))
-    return int(np.bincount(prj.post_index).max()) if prj.post_index.size else 0
 
 
 def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fixed: bool,
@@ -183,7 +179,7 @@ def build_network(pops: list, projs: list, delay_extensions: list, dt: float, fi
     layout = Layout(pops, atom_offset, atom_core, lo, de_first_key, shifts, n_keys, n_cores)
     plastic_projection = np.array([prj.stdp is not None for prj in projs], dtype=bool)
     weight_to_real = [2.0 ** (shifts[prj.post, prj.receptor] - 15) for prj in projs]
-    rules = [_stdp_row(prj.stdp, scaled_weights(prj, pops[prj.post]), prj.weight,
+    rules = [_stdp_row(prj.stdp, weight_statistics(prj, pops[prj.post])[3], prj.weight,
                        weight_to_real[j], fixed)
              for j, prj in enumerate(projs) if plastic_projection[j]]
     projection_rule = np.cumsum(plastic_projection, dtype=np.int32) - 1
@@ -339,10 +335,11 @@ def write_spike_times(arrays: NetworkArrays, offset: int, size: int, spike_times
     arrays.times = np.concatenate(old) if old else np.zeros(0, np.int64)
 
 
-def _stdp_row(stdp, scaled, weight, unit, fixed):
-    """An STDP rule row in the units of the stored weights."""
+def _stdp_row(stdp, biggest_scaled, weight, unit, fixed):
+    """An STDP rule row in the units of the stored weights (`biggest_scaled`: the largest of
+    the projection's `scaled_weights`)."""
     tau_plus, tau_minus, a_plus, a_minus, w_min, w_max, dependence = stdp
-    scale = (scaled.max() / np.abs(weight).max()) if np.abs(weight).max() > 0 else 1.0
+    scale = (biggest_scaled / np.abs(weight).max()) if np.abs(weight).max() > 0 else 1.0
     to_stored = scale / unit if fixed else scale
     return [tau_plus, tau_minus, a_plus, a_minus, w_min * to_stored, w_max * to_stored,
             dependence]

@@ -10,7 +10,7 @@ import numpy as np
 from pyNN import connectors as pc
 from pyNN.random import RandomDistribution
 
-from .row_stats import EstimatedRowStats, ExactRowStats, RowLaw, RowStats
+from .row_stats import EstimatedRowStats, RowLaw, RowStats
 
 _ALL_TO_ALL = RowLaw(trials_per_post=1, p_fixed=1.0)
 
@@ -95,7 +95,7 @@ def row_stats_for(connector, n_pre: int, n_post: int, delay_ticks_max: int,
     name = type(connector).__name__
     if isinstance(connector, (pc.FromListConnector, pc.ArrayConnector)):
         pre, post = _listed_connections(connector)
-        return ExactRowStats(pre, post, delay_ticks_max, n_pre, n_post)
+        return RowStats.from_connections(pre, post, delay_ticks_max, n_pre, n_post)
     for cls, law_of in _LAWS:
         if isinstance(connector, cls):
             return EstimatedRowStats(law_of(connector, n_pre, n_post), n_pre, n_post,

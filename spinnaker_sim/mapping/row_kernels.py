@@ -48,26 +48,31 @@ def place_by_key(key, next_place, words, weights, number, out_words, out_weights
                  out_projection):
     """Synapse i's word and weight to ``out_*[next_place[key[i]]]`` (then the key's next place
     moves on), with its projection's `number`: in input order within each key's run. An
-    empty `out_weights` takes no weights (the words number them)."""
+    empty `out_weights` takes no weights (the words number them), an empty `out_projection`
+    no projection numbers."""
     keep_weights = out_weights.size > 0
+    keep_projection = out_projection.size > 0
     for i in range(key.size):
         k = next_place[key[i]]
         out_words[k] = words[i]
         if keep_weights:
             out_weights[k] = weights[i]
-        out_projection[k] = number
+        if keep_projection:
+            out_projection[k] = number
         next_place[key[i]] = k + 1
 
 
 @njit(cache=True)
 def sort_runs_by_core(run_start, words, weights, projection, atom_core, low_bits, first_bit,
-                      core_group, key_group_counts, core_counts):
+                      core_group, key_group_counts, core_counts, inhibitory_from):
     """Sort each key's run of static synapses (``run_start[s]:run_start[s + 1]``) stably by
     target core, the core of its word's ring column ``word >> low_bits``, and set `first_bit`
     in the word of each core's first synapse in the run; count how many of key s's synapses
     go to core group g into ``key_group_counts[s, g]``, and the rows (runs of one key, core
     and projection) and synapses of core c into ``core_counts[:, c]``. An empty `weights`
-    has none to move along.
+    has none to move along. An empty `projection` means no two projections share a key's
+    population, a core's and a synapse type: a row then ends where the synapse type changes,
+    the type of a column being whether it is at or past ``inhibitory_from[core]``.
 
     Most runs come sorted (connectors go post by post); the others take a counting sort over
     the range of cores they reach."""
@@ -77,7 +82,7 @@ def sort_runs_by_core(run_start, words, weights, projection, atom_core, low_bits
     cores = np.empty(longest, dtype=np.int64)
     moved_words = np.empty(longest, words.dtype)
     moved_weights = np.empty(longest if weights.size else 0, weights.dtype)
-    moved_projection = np.empty(longest, projection.dtype)
+    moved_projection = np.empty(longest if projection.size else 0, projection.dtype)
     next_place = np.zeros(core_counts.shape[1] + 1, dtype=np.int64)
     for s in range(run_start.size - 1):
         lo, n = run_start[s], run_start[s + 1] - run_start[s]
@@ -101,12 +106,14 @@ def sort_runs_by_core(run_start, words, weights, projection, atom_core, low_bits
                 moved_words[to] = words[lo + k]
                 if weights.size:
                     moved_weights[to] = weights[lo + k]
-                moved_projection[to] = projection[lo + k]
+                if projection.size:
+                    moved_projection[to] = projection[lo + k]
             for k in range(n):
                 words[lo + k] = moved_words[k]
                 if weights.size:
                     weights[lo + k] = moved_weights[k]
-                projection[lo + k] = moved_projection[k]
+                if projection.size:
+                    projection[lo + k] = moved_projection[k]
                 cores[k] = atom_core[(moved_words[k] >> low_bits) >> 1]
         for k in range(n):
             c = cores[k]
@@ -114,7 +121,13 @@ def sort_runs_by_core(run_start, words, weights, projection, atom_core, low_bits
             first_on_core = k == 0 or c != cores[k - 1]
             if first_on_core:
                 words[lo + k] |= first_bit
-            if first_on_core or projection[lo + k] != projection[lo + k - 1]:
+            if projection.size:
+                new_row = first_on_core or projection[lo + k] != projection[lo + k - 1]
+            else:
+                inhibitory = (words[lo + k] >> low_bits) >= inhibitory_from[c]
+                new_row = first_on_core or inhibitory != (
+                    (words[lo + k - 1] >> low_bits) >= inhibitory_from[c])
+            if new_row:
                 core_counts[0, c] += 1
             core_counts[1, c] += 1
 

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .binomial import nonempty_probability, odd_probability, probable_maximum
+from .connections import Connections, stored
 from .profiles import delay_stage
 from .row_kernels import slice_row_stats
 from .sorted_index import SortedIndex
-from .synaptic_matrix import compact_uint, index_dtype
+from .synaptic_matrix import index_dtype
 from .synaptic_rows import (
     ROW_HEADER_WORDS,
     STDP_PRE_TRACE_WORDS,
@@ -114,7 +115,15 @@ class RowStats(ABC):
     def from_connections(cls, pre_idx, post_idx, delay_ticks, n_pre: int,
                          n_post: int) -> "ExactRowStats":
         """Exact statistics of built connections (delays in whole ticks, >= 1)."""
-        return ExactRowStats(pre_idx, post_idx, delay_ticks, n_pre, n_post)
+        pre = np.asarray(pre_idx).ravel()
+        post = post_idx if isinstance(post_idx, SortedIndex) else np.asarray(post_idx).ravel()
+        if not pre.shape == post.shape:
+            raise ValueError(f"pre_idx has {pre.size} entries but post_idx has {post.size}")
+        if pre.size and (pre.min() < 0 or pre.max() >= n_pre):
+            raise ValueError(f"pre indices must lie in 0..{n_pre - 1}")
+        if post.size and (post.min() < 0 or post.max() >= n_post):
+            raise ValueError(f"post indices must lie in 0..{n_post - 1}")
+        return ExactRowStats(stored(pre, post, n_pre, n_post), delay_ticks)
 
     @classmethod
     def from_connector(cls, connector, n_pre: int, n_post: int, delay_ticks_max: int,
@@ -150,47 +159,40 @@ class RowStats(ABC):
 
 
 class ExactRowStats(RowStats):
-    """Row statistics counted from built connections."""
+    """Row statistics counted from built connections (their `Connections`: a generated
+    projection's are drawn again for each count, so the mapping keeps no copy of them)."""
 
     exact = True
 
-    def __init__(self, pre_idx, post_idx, delay_ticks, n_pre: int, n_post: int):
-        pre = np.asarray(pre_idx).ravel()
-        post = post_idx if isinstance(post_idx, SortedIndex) else np.asarray(post_idx).ravel()
-        delay = np.broadcast_to(np.asarray(delay_ticks, dtype=np.int32), pre.shape)
-        if not pre.shape == post.shape:
-            raise ValueError(f"pre_idx has {pre.size} entries but post_idx has {post.size}")
-        if pre.size and (pre.min() < 0 or pre.max() >= n_pre):
-            raise ValueError(f"pre indices must lie in 0..{n_pre - 1}")
-        if post.size and (post.min() < 0 or post.max() >= n_post):
-            raise ValueError(f"post indices must lie in 0..{n_post - 1}")
+    def __init__(self, connections: Connections, delay_ticks):
+        delay = np.broadcast_to(np.asarray(delay_ticks, dtype=np.int32), (connections.size,))
         if delay.size and delay.min() < 1:
             raise ValueError("delays must be at least 1 tick (SpiNNaker rounds them with rint)")
-        super().__init__(n_pre, n_post, int(delay.max()) if delay.size else 1,
-                         f"{pre.size:,} built connections")
-        # as the frontend keeps them (uint16 for populations up to 2**16 atoms, else int32; post
-        # indices that never decrease as a SortedIndex), so the projection's own arrays: the
-        # mapping keeps these for its report
-        self._pre = pre.astype(compact_uint(n_pre), copy=False)
-        self._post = post if isinstance(post, SortedIndex) else \
-            post.astype(compact_uint(n_post), copy=False)
+        super().__init__(connections.n_pre, connections.n_post,
+                         int(delay.max()) if delay.size else 1,
+                         f"{connections.size:,} built connections")
+        self._connections = connections
         self._delay = delay
 
+    def _indices(self) -> tuple[np.ndarray, np.ndarray]:
+        """(pre, post) index arrays of the connections."""
+        pre, post = self._connections.arrays()
+        return pre, np.asarray(post)
+
     def _slices(self, atoms_per_core: int, ring_depth: int) -> SliceStats:
-        order = np.empty(self._pre.size, dtype=index_dtype(self._pre.size))  # kernel scratch
-        stats = slice_row_stats(self._pre, np.asarray(self._post), self._delay, self.n_pre,
-                                atoms_per_core, n_slices(self.n_post, atoms_per_core),
-                                ring_depth, order)
+        pre, post = self._indices()
+        order = np.empty(pre.size, dtype=index_dtype(pre.size))  # kernel scratch
+        stats = slice_row_stats(pre, post, self._delay, self.n_pre, atoms_per_core,
+                                n_slices(self.n_post, atoms_per_core), ring_depth, order)
         return SliceStats(RowSet(*stats[0]), RowSet(*stats[1]))
 
     def block(self, post_lo: int, post_hi: int, ring_depth: int, pre_lo: int = 0,
               pre_hi: int | None = None) -> BlockStats:
         pre_hi = self.n_pre if pre_hi is None else pre_hi
-        post = np.asarray(self._post)
-        keep = ((post >= post_lo) & (post < post_hi)
-                & (self._pre >= pre_lo) & (self._pre < pre_hi))
+        pre, post = self._indices()
+        keep = (post >= post_lo) & (post < post_hi) & (pre >= pre_lo) & (pre < pre_hi)
         stage, _ = delay_stage(self._delay[keep], ring_depth)
-        pre = self._pre[keep]
+        pre = pre[keep]
         undelayed = np.bincount(pre[stage == 0]) if pre.size else np.zeros(1, np.int64)
         delayed = np.unique(stage[stage > 0].astype(np.int64) * self.n_pre + pre[stage > 0],
                             return_counts=True)[1]
@@ -201,9 +203,9 @@ class ExactRowStats(RowStats):
                      ring_depth: int) -> tuple[VertexPairs, VertexPairs]:
         has = np.zeros((2, n_slices(self.n_pre, pre_atoms_per_core),
                         n_slices(self.n_post, post_atoms_per_core)), dtype=bool)
-        delayed = (self._delay > ring_depth).view(np.uint8)
-        has[delayed, self._pre // pre_atoms_per_core,
-            np.asarray(self._post) // post_atoms_per_core] = True
+        for part, pre, post in self._connections.parts():
+            delayed = (self._delay[part] > ring_depth).view(np.uint8)
+            has[delayed, pre // pre_atoms_per_core, post // post_atoms_per_core] = True
         return tuple(VertexPairs(False, *np.nonzero(has[d])) for d in (0, 1))
 
 

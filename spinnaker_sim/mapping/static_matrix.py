@@ -4,11 +4,12 @@ Two passes over the static projections, a chunk of connections at a time: the fi
 each key's synapses and finds the distinct 16-bit weights, the second writes each synapse's
 target word (and weight) at its key's next place, projection by projection. Sorting each key's
 run by target core, stably, then gives row order (key, core, projection) without sorting all
-synapses at once. The build holds the engine's arrays and a projection number per synapse
-(dropped before the run) where columns of every field and a sort index took ~25 bytes per
-synapse. Where the model's distinct 16-bit weights are few enough for the spare low bits of a
-target word to number them, the words carry that number and the engine keeps only the table
-of weights: 4 bytes a synapse, not 6, and the build never holds the 2 of a weight.
+synapses at once. The build holds the engine's arrays (and a projection number per synapse
+where two projections join the same populations with the same synapse type, dropped before
+the run) where columns of every field and a sort index took ~25 bytes per synapse. Where the
+model's distinct 16-bit weights are few enough for the spare low bits of a target word to
+number them, the words carry that number and the engine keeps only the table of weights: 4
+bytes a synapse, not 6, and the build never holds the 2 of a weight.
 """
 
 from dataclasses import dataclass
@@ -57,10 +58,12 @@ def static_synapses(projs: list, chosen: list, layout: Layout, core_hi: np.ndarr
     word_bits = int((ring_columns << (delay_bits + 1)) - 1).bit_length()  # of the largest word
     table, weight_bits, number = _weight_numbers(projs, chosen, layout, word_bits, dtype) \
         if fixed else (None, 0, None)
+    for j in chosen:  # counted: generated connections held for the counts are drawn again
+        projs[j].connections.release()
     targets = np.empty(n, dtype=dtype)
     weights = np.empty(0 if weight_bits else n, dtype=np.uint16 if fixed else float)
-    # (a byte each for the usual few projections: it is a sixth of the build's peak)
-    projection = np.empty(n, dtype=np.uint8 if len(projs) <= 256 else compact_uint(len(projs)))
+    projection = np.empty(n if _rows_need_numbers(projs, chosen) else 0,
+                          dtype=np.uint8 if len(projs) <= 256 else compact_uint(len(projs)))
     next_place = run_start[:-1].copy()
     rounded_to_zero = {}
     for j in chosen:
@@ -82,11 +85,21 @@ def static_synapses(projs: list, chosen: list, layout: Layout, core_hi: np.ndarr
     core_counts = np.zeros((2, layout.n_cores), dtype=np.int64)
     sort_runs_by_core(run_start, targets, weights, projection, layout.atom_core,
                       delay_bits + 1 + weight_bits, dtype(1 << weight_bits),
-                      core_groups(group_ptr), key_group_counts, core_counts)
+                      core_groups(group_ptr), key_group_counts, core_counts,
+                      (core_lo + core_hi).astype(dtype))
     rows, synapses = core_counts
     return StaticSynapses(pointers(key_group_counts, n), targets,
                           table if weight_bits else weights, weight_bits,
                           static_row_words(0) * rows + synapses, rounded_to_zero)
+
+
+def _rows_need_numbers(projs: list, chosen: list) -> bool:
+    """Whether two of the projections numbered `chosen` share pre- and post-synaptic
+    populations and synapse type: only then does telling their rows apart need a projection
+    number per synapse during the build (a byte each for the usual few projections, a sixth of
+    the build's peak); otherwise a synapse's key, core and ring column say its projection."""
+    kinds = {(projs[j].pre, projs[j].post, projs[j].receptor) for j in chosen}
+    return len(kinds) < len(chosen)
 
 
 def _weight_numbers(projs: list, chosen: list, layout: Layout, word_bits: int, dtype):

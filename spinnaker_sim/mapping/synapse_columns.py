@@ -1,8 +1,8 @@
 """Every connection as the synaptic matrix needs it: key, target core, index, ring delay, weight.
 
-`connection_chunks` gives a projection's connections a chunk at a time: a whole projection's
-float64 weights and int64 atom numbers would be ~40 bytes per connection of temporaries; in
-chunks they are a few MB whatever the model's size. The static synapses go from the chunks
+`connection_chunks` gives a projection's connections a chunk (a part of its `Connections`) at
+a time: a whole projection's float64 weights and int64 atom numbers would be ~40 bytes per
+connection of temporaries; in chunks they are a few MB whatever the model's size. The static synapses go from the chunks
 straight into the engine's arrays (``static_matrix.py``); the plastic ones are kept as columns
 first, projection by projection in small integer types (see `Synapses`), to be sorted into rows.
 """
@@ -11,12 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .connections import PART
 from .neuron_parameters import weight_scale
 from .profiles import delay_stage
 from .synaptic_matrix import Synapses
 from .weight_scaling import quantise
-
-_CHUNK = 1 << 16  # connections per step
 
 
 @dataclass
@@ -49,11 +48,32 @@ class SynapseSet:
         return slice(self.start[i], self.start[i + 1])
 
 
-def scaled_weights(prj, post, part: slice = slice(None)) -> np.ndarray:
-    """|weight| x the post-synaptic model's factor (`weight_scale`) of connections `part`."""
+def scaled_weights(prj, post, part: slice, post_index: np.ndarray) -> np.ndarray:
+    """|weight| x the post-synaptic model's factor (`weight_scale`) of connections `part`, onto
+    atoms `post_index` of the population."""
     weight = np.asarray(prj.weight, float)[part]
-    return np.abs(weight) * weight_scale(post.kind, prj.receptor, post.parameters,
-                                         prj.post_index[part])
+    return np.abs(weight) * weight_scale(post.kind, prj.receptor, post.parameters, post_index)
+
+
+_NO_ATOMS = np.zeros(0, dtype=np.int64)
+
+
+def _scale_per_atom(prj, post) -> bool:
+    """Whether the factor of `scaled_weights` differs between post-synaptic atoms."""
+    return np.ndim(weight_scale(post.kind, prj.receptor, post.parameters, _NO_ATOMS)) > 0
+
+
+def _weight_parts(prj, post):
+    """(part, post indices) of projection `prj`'s connections a part at a time; the post
+    indices only where `scaled_weights` needs them (elsewhere empty, and a generated
+    projection's connections are not drawn again)."""
+    if _scale_per_atom(prj, post):
+        for part, _, post_index in prj.connections.parts():
+            yield part, post_index
+        return
+    n = prj.connections.size
+    for first in range(0, n, PART):
+        yield slice(first, min(n, first + PART)), _NO_ATOMS
 
 
 def weight_statistics(prj, post) -> tuple[int, float, float, float]:
@@ -62,8 +82,8 @@ def weight_statistics(prj, post) -> tuple[int, float, float, float]:
     each chunk's mean and squared deviations merge into the running ones (Chan et al.'s
     pairwise update), so a projection of one chunk gets exactly numpy's mean and var."""
     n, mean, squares, biggest = 0, 0.0, 0.0, 0.0
-    for part in _parts(prj.pre_index.size):
-        scaled = scaled_weights(prj, post, part)
+    for part, post_index in _weight_parts(prj, post):
+        scaled = scaled_weights(prj, post, part, post_index)
         m = scaled.size
         chunk_mean = float(scaled.mean())
         chunk_squares = float(((scaled - chunk_mean) ** 2).sum())
@@ -80,7 +100,7 @@ def weight_statistics(prj, post) -> tuple[int, float, float, float]:
 
 def synapse_set(projs: list, chosen: list, layout: Layout, keep_exact: bool) -> SynapseSet:
     """Columns of the projections numbered `chosen`."""
-    sizes = [projs[j].pre_index.size for j in chosen]
+    sizes = [projs[j].connections.size for j in chosen]
     start = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).tolist()
     syn = Synapses.empty(start[-1], layout.n_keys, layout.n_cores, len(projs),
                          int(np.bincount(layout.atom_core).max(initial=1)),
@@ -104,7 +124,7 @@ def _fill(syn: Synapses, exact, at: int, number: int, prj, layout: Layout) -> in
         lost += chunk.rounded_to_zero
         if exact is not None:
             exact[out] = chunk.scaled
-    n = prj.pre_index.size
+    n = prj.connections.size
     syn.projection[at:at + n] = number
     syn.synapse_type[at:at + n] = prj.receptor
     return lost
@@ -129,13 +149,13 @@ def connection_chunks(prj, layout: Layout):
     MB of temporaries whatever the model's size)."""
     post = layout.pops[prj.post]
     shift = layout.shifts[prj.post, prj.receptor]
-    for part in _parts(prj.pre_index.size):
-        post_atom = layout.atom_offset[prj.post] + prj.post_index[part]
+    for part, pre_index, post_index in prj.connections.parts():
+        post_atom = layout.atom_offset[prj.post] + post_index
         core = layout.atom_core[post_atom]
         stage, ring_delay = delay_stage(prj.delay_ticks[part], post.ring_buffer_depth)
-        scaled = scaled_weights(prj, post, part)
+        scaled = scaled_weights(prj, post, part, post_index)
         w16 = quantise(scaled, shift)
-        yield ConnectionChunk(part, _keys(prj, layout, part, stage), core,
+        yield ConnectionChunk(part, _keys(prj, layout, pre_index, stage), core,
                               post_atom - layout.core_lo[core], ring_delay, scaled, w16,
                               int(np.count_nonzero((scaled > 0) & (w16 == 0))))
 
@@ -147,30 +167,25 @@ def connection_weights16(prj, layout: Layout):
     post = layout.pops[prj.post]
     shift = layout.shifts[prj.post, prj.receptor]
     weight = np.asarray(prj.weight)
-    shared = weight.ndim == 1 and weight.strides[0] == 0 and np.ndim(
-        weight_scale(post.kind, prj.receptor, post.parameters, prj.post_index[:0])) == 0
-    for part in [slice(0, 1)] if shared else _parts(prj.pre_index.size):
-        yield quantise(scaled_weights(prj, post, part), shift)
+    if weight.ndim == 1 and weight.strides[0] == 0 and not _scale_per_atom(prj, post):
+        yield quantise(scaled_weights(prj, post, slice(0, 1), _NO_ATOMS), shift)
+        return
+    for part, post_index in _weight_parts(prj, post):
+        yield quantise(scaled_weights(prj, post, part, post_index), shift)
 
 
 def connection_keys(prj, layout: Layout):
     """Yield the source keys of projection `prj`'s connections, in the chunks of
     `connection_chunks` (all a count of each key's synapses needs)."""
     depth = layout.pops[prj.post].ring_buffer_depth
-    for part in _parts(prj.pre_index.size):
+    for part, pre_index, _ in prj.connections.parts():
         stage, _ = delay_stage(prj.delay_ticks[part], depth)
-        yield _keys(prj, layout, part, stage)
+        yield _keys(prj, layout, pre_index, stage)
 
 
-def _parts(n: int):
-    """Slices of `_CHUNK` connections covering n."""
-    for first in range(0, n, _CHUNK):
-        yield slice(first, min(n, first + _CHUNK))
-
-
-def _keys(prj, layout: Layout, part: slice, stage: np.ndarray) -> np.ndarray:
-    """Source keys of connections `part` (`stage`: their delay-extension stages)."""
-    pre_index = prj.pre_index[part]
+def _keys(prj, layout: Layout, pre_index: np.ndarray, stage: np.ndarray) -> np.ndarray:
+    """Source keys of connections from atoms `pre_index` (`stage`: their delay-extension
+    stages)."""
     key = layout.atom_offset[prj.pre] + pre_index
     if stage.size and stage.max() > 0:
         key = _delayed_keys(key, stage, pre_index, prj, layout)

@@ -1,28 +1,49 @@
 """Connection building: vectorised fast paths for the common connectors, and PyNN's
 column-by-column path (with its 1-neuron mask bug fixed) for the rest.
 
-Each path yields (pre indices, post indices, {parameter: values}) arrays for a projection.
+A projection's connections come back as `Connections` with their {parameter: values}. Those
+of FixedNumberPre/Post (drawing from a `NumpyRNG`, each owner a small part of the candidates)
+and AllToAll keep no indices: they are drawn again from a copy of the RNG as it was when they
+were first drawn, a part at a time, whenever they are read (`GeneratedConnections`; sPyNNaker
+generates such connectors' synapses on the machine), a draw per connection each time (twice
+in a build). The user's RNG is left as drawing them once left it. FixedProbability keeps its
+indices: drawing them again would take a draw per pair, 1/p per connection.
 """
 
+import copy
+from functools import partial
 from types import MethodType
 
 import numpy as np
 from numba import njit
 from pyNN import connectors
 from pyNN.parameters import LazyArray
-from pyNN.random import RandomDistribution
+from pyNN.random import NumpyRNG, RandomDistribution
 
+from ..mapping.connections import (
+    PART,
+    Connections,
+    GeneratedConnections,
+    most_repeated,
+    stored,
+)
 from ..mapping.synaptic_matrix import compact_uint
 
 
-def connect(projection):
-    """Connect `projection` with its connector; returns (pre, post, parameters)."""
+def connect(projection) -> tuple[Connections, dict]:
+    """Connect `projection` with its connector; returns (connections, parameters)."""
     connector = projection._connector
+    n_pre, n_post = projection.pre.size, projection.post.size
     fast = FAST_PATHS.get(type(connector))
-    if fast is not None and _simple_parameters(connector, projection):
-        pre, post = fast(connector, projection)
-        return pre, post, _evaluate_parameters(connector, projection, pre, post)
-    return _generic(connector, projection)
+    if fast is None or not _simple_parameters(connector, projection):
+        pre, post, parameters = _generic(connector, projection)
+        return stored(pre, post, n_pre, n_post), parameters
+    pre, post, replay = fast(connector, projection)
+    parameters = _evaluate_parameters(connector, projection, pre, post)
+    if replay is None:
+        return stored(pre, post, n_pre, n_post), parameters
+    return (GeneratedConnections(pre.size, n_pre, n_post, most_repeated(post, n_post), replay),
+            parameters)
 
 
 _PAIRS_PER_DRAW = 1 << 20  # random numbers drawn at once by the FixedProbabilityConnector
@@ -30,6 +51,18 @@ _PAIRS_PER_DRAW = 1 << 20  # random numbers drawn at once by the FixedProbabilit
 
 def _rng(connector):
     return connectors._get_rng(getattr(connector, "rng", None))
+
+
+def _snapshot(rng):
+    """A copy of `rng` to draw the same numbers again from; None where `rng` is no NumpyRNG
+    (whose state a copy takes), and its connections are kept instead."""
+    return copy.deepcopy(rng) if type(rng) is NumpyRNG else None
+
+
+def _replay(parts, start):
+    """A function that yields `parts(a copy of start)` each time it is called (None without
+    `start`)."""
+    return None if start is None else (lambda: parts(copy.deepcopy(start)))
 
 
 def _no_self(connector, projection, pre, post):
@@ -43,9 +76,18 @@ def _no_self(connector, projection, pre, post):
 
 
 def _all_to_all(connector, projection):
-    n_pre, n_post = projection.pre.size, projection.post.size
-    post, pre = np.divmod(np.arange(n_pre * n_post), n_pre)
-    return _no_self(connector, projection, pre, post)
+    n_pre = projection.pre.size
+    columns = max(1, PART // max(1, n_pre))
+
+    def parts():  # a block of post-synaptic cells at a time
+        for first in range(0, projection.post.size, columns):
+            last = min(projection.post.size, first + columns)
+            post, pre = np.divmod(np.arange(first * n_pre, last * n_pre), n_pre)
+            yield _no_self(connector, projection, pre, post)
+    drawn = list(parts())
+    empty = np.zeros(0, dtype=np.int64)
+    return (np.concatenate([empty] + [pre for pre, _ in drawn]),
+            np.concatenate([empty] + [post for _, post in drawn]), parts)
 
 
 def _one_to_one(connector, projection):
@@ -54,7 +96,7 @@ def _one_to_one(connector, projection):
             "OneToOneConnector needs pre and post populations of the same size, "
             f"not {projection.pre.size} and {projection.post.size}.")
     index = np.arange(projection.pre.size)
-    return index, index.copy()
+    return index, index.copy(), None
 
 
 def _fixed_probability(connector, projection):
@@ -71,12 +113,14 @@ def _fixed_probability(connector, projection):
         connected.append(np.flatnonzero(np.asarray(draws) < connector.p_connect)
                          + first * n_pre)
     post, pre = np.divmod(np.concatenate(connected), n_pre)
-    return _no_self(connector, projection, pre, post)
+    return *_no_self(connector, projection, pre, post), None
 
 
 def _draw_number(connector, size):
+    """Connections of each of `size` owners: one value shared by all (a read-only broadcast,
+    which a generated projection keeps at no cost), or drawn per owner."""
     if isinstance(connector.n, int):
-        return np.full(size, connector.n, dtype=np.int64)
+        return np.broadcast_to(np.int64(connector.n), (size,))
     return np.asarray(connector.n.next(size), dtype=np.int64)
 
 
@@ -99,9 +143,14 @@ def _fixed_number(connector, projection, pre_side):
     self_excluded = (not connector.allow_self_connections) and projection.pre == projection.post
     n_candidates = n_chosen - 1 if self_excluded else n_chosen
     if connector.with_replacement or 4 * int(numbers.max(initial=0)) <= n_candidates:
-        chosen, owner = _draw_distinct(rng, n_candidates, numbers, connector.with_replacement)
+        start = _snapshot(rng)
+        chosen, owner, redrawn = _draw_distinct(rng, n_candidates, numbers,
+                                                connector.with_replacement)
         if self_excluded:  # candidates skip the owner itself
             chosen += chosen >= owner
+        replay = _replay(partial(_distinct_parts, numbers=numbers, n_candidates=n_candidates,
+                                 self_excluded=self_excluded, pre_side=pre_side,
+                                 redrawn=redrawn, final=chosen[redrawn]), start)
     else:  # most of the population each: a permutation per owner
         chosen, owner = [], []
         everyone = np.arange(n_chosen)
@@ -112,25 +161,58 @@ def _fixed_number(connector, projection, pre_side):
             owner.append(np.full(picks.size, k))
         chosen = np.concatenate(chosen) if chosen else np.zeros(0, np.int64)
         owner = np.concatenate(owner) if owner else np.zeros(0, np.int64)
-    return (chosen, owner) if pre_side else (owner, chosen)
+        replay = None
+    return (chosen, owner, replay) if pre_side else (owner, chosen, replay)
 
 
 def _draw_distinct(rng, n_candidates, numbers, with_replacement):
     """numbers[k] draws from range(n_candidates) for every owner k, all owners at once; without
     replacement, an owner's repeated draws are drawn again until none repeats (few, when each
-    owner takes a small part of the candidates). Returns (draws, owner of each draw).
+    owner takes a small part of the candidates). Returns (draws, owner of each draw, the
+    positions drawn again, sorted).
 
     The owners are 16-bit where they fit (`compact_uint`): with the draws, they are the
     largest arrays a model's build holds at once (64k neurons x 80 inputs: 5M of each)."""
     owner = np.repeat(np.arange(len(numbers), dtype=compact_uint(len(numbers))), numbers)
     chosen = _uniform_ints(rng, owner.size, n_candidates)
+    redrawn = [np.zeros(0, dtype=np.int64)]
     while not with_replacement:
         repeated = _repeats(chosen, numbers, n_candidates)
         n_repeated = int(repeated.sum())
         if not n_repeated:
             break
         chosen[repeated] = _uniform_ints(rng, n_repeated, n_candidates)
-    return chosen, owner
+        redrawn.append(np.flatnonzero(repeated))
+    return chosen, owner, np.unique(np.concatenate(redrawn))
+
+
+def _distinct_parts(rng, numbers, n_candidates, self_excluded, pre_side, redrawn, final):
+    """`_fixed_number`'s connections again, about `PART` draws (whole owners) at a time: the
+    first round of `_draw_distinct` from `rng`, a copy of the RNG from before it drew, with the
+    draws at positions `redrawn` set to their `final` values (after the shift past the owner
+    itself). Rounds of one draw of all and of parts take the same numbers from the RNG."""
+    ends = np.cumsum(numbers)
+    owner_dtype = compact_uint(len(numbers))
+    lo, first = 0, 0
+    for hi in _owner_blocks(ends):
+        last = int(ends[hi - 1])
+        chosen = _uniform_ints(rng, last - first, n_candidates)
+        owner = np.repeat(np.arange(lo, hi, dtype=owner_dtype), numbers[lo:hi])
+        if self_excluded:
+            chosen += chosen >= owner
+        patch = slice(*np.searchsorted(redrawn, (first, last)))
+        chosen[redrawn[patch] - first] = final[patch]
+        yield (chosen, owner) if pre_side else (owner, chosen)
+        lo, first = hi, last
+
+
+def _owner_blocks(ends: np.ndarray) -> list:
+    """Where blocks of owners of about `PART` draws end (`ends`: each owner's cumulative
+    draws; an owner of more draws is a block of its own)."""
+    if ends.size == 0:
+        return []
+    cuts = np.searchsorted(ends, np.arange(PART, int(ends[-1]), PART), side="right")
+    return np.unique(np.concatenate([cuts[cuts > 0], [ends.size]])).tolist()
 
 
 @njit(cache=True)
@@ -171,12 +253,12 @@ def _fixed_total_number(connector, projection):
     else:
         flat = rng.permutation(np.arange(n_pre * n_post))[:connector.n]
     pre, post = np.divmod(flat, n_post)
-    return _no_self(connector, projection, pre, post)
+    return *_no_self(connector, projection, pre, post), None
 
 
 def _array(connector, projection):
     pre, post = np.nonzero(np.asarray(connector.array, dtype=bool))
-    return pre, post
+    return pre, post, None
 
 
 def _small_world(connector, projection):
@@ -197,7 +279,7 @@ def _small_world(connector, projection):
         post[rewired] = np.asarray(rng.next(n_new, "uniform_int",
                                             {"low": 0, "high": projection.post.size}, mask=None))
     order = np.lexsort((pre, post))
-    return pre[order], post[order]
+    return pre[order], post[order], None
 
 
 FAST_PATHS = {

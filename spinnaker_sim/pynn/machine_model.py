@@ -3,7 +3,8 @@
 import numpy as np
 
 from ..engine import layout as L
-from ..mapping import PopulationSpec, ProjectionSpec, RowStats, default_neuron_words, map_model
+from ..mapping import PopulationSpec, ProjectionSpec, default_neuron_words, map_model
+from ..mapping.row_stats import ExactRowStats
 
 SOURCE_KINDS = (L.SPIKE_SOURCE_POISSON, L.SPIKE_SOURCE_ARRAY, L.SPIKE_INJECTOR)
 
@@ -36,9 +37,7 @@ def map_network(state, populations, pop_models, proj_models, labels):
         ProjectionSpec(label=prj.label, pre=labels[prj.pre], post=labels[prj.post],
                        synapse_type=prj.receptor, plastic=prj.stdp is not None,
                        max_delay_ticks=int(prj.delay_ticks.max()) if prj.delay_ticks.size else 1,
-                       rows=RowStats.from_connections(prj.pre_index, prj.post_index,
-                                                      prj.delay_ticks, pop_models[prj.pre].size,
-                                                      pop_models[prj.post].size))
+                       rows=ExactRowStats(prj.connections, prj.delay_ticks))
         for prj in proj_models]
     return map_model(pop_specs, proj_specs, machine=state.machine, n_boards=state.n_boards,
                      profile=state.profile, timestep_ms=state.dt,

@@ -1,4 +1,4 @@
-"""Projection: connections kept as flat arrays (pre index, post index, weight, delay, ...)."""
+"""Projection: connections (see ``connect.py``) with their weights, delays, ... as flat arrays."""
 
 import warnings
 
@@ -8,8 +8,8 @@ from pyNN.parameters import ParameterSpace
 from pyNN.space import Space
 
 from ..mapping.builder import ProjectionModel
+from ..mapping.connections import MappedConnections
 from ..mapping.neuron_parameters import weight_scale
-from ..mapping.sorted_index import SortedIndex
 from ..mapping.synaptic_matrix import compact_uint
 from ..mapping.weight_scaling import quantise
 from . import simulator
@@ -23,17 +23,13 @@ COMBINE = {"sum": (np.add, 0.0), "min": (np.minimum, np.inf), "max": (np.maximum
 class Connection(common.Connection):
     """One connection, as PyNN's ``Projection[i]`` returns it."""
 
-    def __init__(self, projection, i):
+    _OWN = ("projection", "i", "presynaptic_index", "postsynaptic_index")
+
+    def __init__(self, projection, i, presynaptic_index, postsynaptic_index):
         self.projection = projection
         self.i = i
-
-    @property
-    def presynaptic_index(self):
-        return int(self.projection._pre[self.i])
-
-    @property
-    def postsynaptic_index(self):
-        return int(self.projection._post[self.i])
+        self.presynaptic_index = int(presynaptic_index)
+        self.postsynaptic_index = int(postsynaptic_index)
 
     def __getattr__(self, name):
         values = self.projection._attribute_values(name)
@@ -45,7 +41,7 @@ class Connection(common.Connection):
         return tuple(getattr(self, name) for name in attribute_names)
 
     def __setattr__(self, name, value):
-        if name in ("projection", "i"):
+        if name in self._OWN:
             object.__setattr__(self, name, value)
             return
         name = {"weights": "weight", "delays": "delay"}.get(name, name)
@@ -72,30 +68,36 @@ class Projection(common.Projection):
         state.require_unbuilt("Adding a Projection")
         super().__init__(presynaptic_population, postsynaptic_population, connector,
                          synapse_type, source, receptor_type, space, label)
-        pre, post, parameters = connect(self)
-        # uint16 indices where the population allows (else int32): a projection's connections
-        # are most of a model's memory
-        self._pre = np.asarray(pre, dtype=compact_uint(self.pre.size))
-        # most connectors go post by post: then their post indices keep only where each starts
-        self._post = SortedIndex.of(np.asarray(post, dtype=compact_uint(self.post.size)),
-                                    self.post.size)
+        self._connections, parameters = connect(self)
         self._values = {name: _shared_if_equal(v) for name, v in parameters.items()}
         state.projections.append(self)
 
     def __len__(self):
-        return len(self._pre)
+        return self._connections.size
+
+    @property
+    def _pre(self) -> np.ndarray:
+        """Pre-synaptic index of each connection (drawn again for a generated projection)."""
+        return self._connections.arrays()[0]
+
+    @property
+    def _post(self):
+        """Post-synaptic index of each connection (a SortedIndex where they never decrease)."""
+        return self._connections.arrays()[1]
 
     @property
     def connections(self):
         """An iterator over the connections, as pyNN.nest's Projection.connections."""
-        return (Connection(self, i) for i in range(len(self)))
+        pre, post = self._connections.arrays()
+        return (Connection(self, i, pre[i], post[i]) for i in range(len(self)))
 
     def __getitem__(self, i):
+        pre, post = self._connections.arrays()
         if isinstance(i, int):
             if i < 0 or i >= len(self):
                 raise IndexError(f"connection index {i} out of range")
-            return Connection(self, i)
-        return [Connection(self, j) for j in range(len(self))[i]]
+            return Connection(self, i, pre[i], post[i])
+        return [Connection(self, j, pre[j], post[j]) for j in range(len(self))[i]]
 
     def _convergent_connect(self, presynaptic_indices, postsynaptic_index, **parameters):
         raise NotImplementedError  # replaced while PyNN's generic connect() runs
@@ -117,7 +119,10 @@ class Projection(common.Projection):
         if state.built is None or not (plastic or state.fixed):
             return weights
         j = state.projections.index(self)
-        post_parent, post_index = _in_parent(self.post, self._post)
+        post_parent, post_map = _parent_map(self.post)
+        post_index = self._post
+        if post_map is not None:
+            post_index = post_map[np.asarray(post_index)]
         model = post_parent.build_model()
         receptor = self.post.receptor_types.index(self.receptor_type)
         scale = weight_scale(model.kind, receptor, model.parameters, post_index)
@@ -131,11 +136,12 @@ class Projection(common.Projection):
 
     def _get_attributes_as_list(self, names):
         columns = []
+        pre, post = self._connections.arrays()
         for name in names:
             if name == "presynaptic_index":
-                columns.append(self._pre)
+                columns.append(pre)
             elif name == "postsynaptic_index":
-                columns.append(self._post)
+                columns.append(post)
             else:
                 values = self._attribute_values(name)
                 if values is None:
@@ -146,7 +152,8 @@ class Projection(common.Projection):
 
     def _get_attributes_as_arrays(self, names, multiple_synapses="sum"):
         """(pre x post) arrays, NaN where unconnected; repeated pairs combined as PyNN says."""
-        pre, post = self._pre, np.asarray(self._post)
+        pre, post = self._connections.arrays()
+        post = np.asarray(post)
         connected = np.zeros((self.pre.size, self.post.size), dtype=bool)
         connected[pre, post] = True
         arrays = []
@@ -173,7 +180,8 @@ class Projection(common.Projection):
                 continue
             matrix = np.asarray(value, dtype=float)
             if matrix.ndim == 2:
-                self._values[name] = matrix[self._pre, np.asarray(self._post)]
+                pre, post = self._connections.arrays()
+                self._values[name] = matrix[pre, np.asarray(post)]
             else:
                 self._values[name] = np.asarray(value, dtype=float).copy()
 
@@ -190,8 +198,12 @@ class Projection(common.Projection):
     def build_model(self, populations) -> ProjectionModel:
         """Connections in terms of whole parent populations, delays in ticks."""
         state = simulator.state
-        pre_parent, pre_index = _in_parent(self.pre, self._pre)
-        post_parent, post_index = _in_parent(self.post, self._post)
+        pre_parent, pre_map = _parent_map(self.pre)
+        post_parent, post_map = _parent_map(self.post)
+        connections = self._connections
+        if pre_map is not None or post_map is not None:
+            connections = MappedConnections(connections, pre_map, post_map, pre_parent.size,
+                                            post_parent.size)
         delay_ticks = delays_in_ticks(self._values["delay"], state.dt, self.label)
         stdp = None
         if isinstance(self.synapse_type, STDPMechanism):
@@ -199,7 +211,7 @@ class Projection(common.Projection):
         return ProjectionModel(
             label=self.label or f"projection {state.projections.index(self)}",
             pre=populations.index(pre_parent), post=populations.index(post_parent),
-            pre_index=pre_index, post_index=post_index, weight=self._values["weight"],
+            connections=connections, weight=self._values["weight"],
             delay_ticks=delay_ticks,
             receptor=self.post.receptor_types.index(self.receptor_type), stdp=stdp)
 
@@ -231,20 +243,20 @@ def _shared_if_equal(values) -> np.ndarray:
     return values
 
 
-def _in_parent(population, index):
-    """Indices in a Population or (nested) PopulationView -> (Population, indices); a
-    Population's own indices come back as they are (a SortedIndex stays one)."""
+def _parent_map(population):
+    """A Population or (nested) PopulationView -> (its Population, the Population's index of
+    each of its cells, or None for a Population)."""
     if isinstance(population, common.Assembly):
         raise NotImplementedError(
             "Projections from or to an Assembly are not supported on SpiNNaker (sPyNNaker has "
             "no Assembly); make one projection per population.")
     if not hasattr(population, "parent"):
-        return population, index
-    index = np.asarray(index)
+        return population, None
+    index = np.arange(population.size)
     while hasattr(population, "parent"):
         index = np.arange(population.parent.size)[population.mask][index]
         population = population.parent
-    return population, index.astype(compact_uint(population.size), copy=False)
+    return population, index.astype(compact_uint(population.size))
 
 
 def _belongs_to_current_simulation(population) -> bool:

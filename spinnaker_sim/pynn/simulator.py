@@ -21,7 +21,7 @@ from ..mapping.builder import (
     build_network, write_neuron_parameters, write_poisson_rates, write_population,
 )
 from ..mapping import default_max_atoms_per_core
-from ..mapping.freed_memory import release_freed_memory
+from ..mapping.freed_memory import keep_large_arrays_mapped, release_freed_memory
 from ..mapping.profiles import get_profile
 from .machine_model import map_network, unique_labels
 
@@ -53,6 +53,7 @@ class State(common.control.BaseState):
                   time_scale_factor, spikes_per_second, ring_buffer_sigma, machine, n_boards,
                   report_folder, real_time, database_socket_addresses):
         self.clear()
+        keep_large_arrays_mapped()  # large models' freed arrays go back to the OS
         self.is_set_up = True
         self.dt = timestep
         self.min_delay = min_delay
@@ -180,6 +181,22 @@ class State(common.control.BaseState):
 
     def build(self):
         pops, projs, labels = self.describe_model()
+        for prj in projs:  # generated connections drawn once for the mapping and the counts
+            prj.connections.hold()
+        try:
+            self._build(pops, projs, labels)
+        finally:
+            for prj in projs:
+                prj.connections.release()
+        release_freed_memory()  # the build's temporaries
+        self._population_of_atom = np.repeat(
+            np.arange(len(pops), dtype=np.int32), [pop.size for pop in pops])
+        self.engine = Engine(self.built.arrays)
+        self.update_recording()
+        self.current_sources_changed = True
+
+    def _build(self, pops, projs, labels):
+        """Map the model and build the engine's arrays."""
         self.mapping = map_network(self, self.populations, pops, projs, labels)
         for model, label, population in zip(pops, labels, self.populations):
             model.slices = list(self.mapping.slices[label])
@@ -192,13 +209,7 @@ class State(common.control.BaseState):
         delay_extensions = [(index[group.source], group.delay_per_stage, group.n_stages)
                             for group in self.mapping.delay_extension_groups]
         self.built = build_network(pops, projs, delay_extensions, self.dt, self.fixed,
-                                   self.rng_seed, 4 * numba.get_num_threads())
-        release_freed_memory()  # the build's temporaries
-        self._population_of_atom = np.repeat(
-            np.arange(len(pops), dtype=np.int32), [pop.size for pop in pops])
-        self.engine = Engine(self.built.arrays)
-        self.update_recording()
-        self.current_sources_changed = True
+                                   self.rng_seed, numba.get_num_threads())
 
     def update_recording(self):
         if self.engine is None:

@@ -28,23 +28,32 @@ def test_row_order_is_lexsort_by_key_core_projection(seed):
     np.testing.assert_array_equal(order, np.lexsort((projection, core, key)))
 
 
+@pytest.mark.parametrize("numbered", [True, False])
 @pytest.mark.parametrize("seed, weight_bits", [(0, 0), (1, 0), (2, 2), (3, 3)])
-def test_placing_by_key_then_sorting_runs_by_core_gives_row_order_and_counts(seed, weight_bits):
+def test_placing_by_key_then_sorting_runs_by_core_gives_row_order_and_counts(seed, weight_bits,
+                                                                             numbered):
     """Key runs filled projection by projection, then sorted by core: the (key, core,
     projection) order of a stable lexsort, each core's first word of a run flagged, with the
     key x group counts and rows per core. With `weight_bits`, the words number their weights in
-    their low bits (the flag above them) and no weight per synapse is kept."""
-    key, core, projection, n_keys, n_cores = random_synapses(seed)
+    their low bits (the flag above them) and no weight per synapse is kept. Not `numbered`: two
+    projections of different synapse types, told apart by their words' columns (as the builder
+    does where no two projections share populations and synapse type) instead of a projection
+    number per synapse."""
+    key, core, projection, n_keys, n_cores = random_synapses(seed, 3 if numbered else 2)
     rng = np.random.default_rng(seed)
     core_group = np.arange(n_cores) * 3 // n_cores
     atom_core = np.repeat(np.arange(n_cores), 4)  # core c: atoms 4c .. 4c + 3
     low_bits = 3  # the delay (here 2) and, in bit 0, the flag of a core's first synapse
-    column = 8 * core + rng.integers(0, 8, key.size)  # 2 x 4 atoms
+    # 2 x 4 atoms a core: its excitatory columns 8c .. 8c + 3, then its inhibitory ones
+    receptor = rng.integers(0, 2, key.size) if numbered else projection.astype(np.int64)
+    column = 8 * core + 4 * receptor + rng.integers(0, 4, key.size)
+    inhibitory_from = 8 * np.arange(n_cores) + 4
     number = rng.integers(0, 1 << weight_bits, key.size)
     words = ((((column << low_bits) | 4) << weight_bits) | number).astype(np.uint32)
     weights = np.arange(key.size if weight_bits == 0 else 0, dtype=np.uint16)
     run_start = np.concatenate([[0], np.cumsum(np.bincount(key, minlength=n_keys))])
-    placed = np.empty_like(words), np.empty_like(weights), np.empty(key.size, np.uint16)
+    placed = (np.empty_like(words), np.empty_like(weights),
+              np.empty(key.size if numbered else 0, np.uint16))
     next_place = run_start[:-1].copy()
     for j in range(projection.max(initial=0) + 1):  # as the builder: a projection at a time
         mine = projection == j
@@ -53,13 +62,14 @@ def test_placing_by_key_then_sorting_runs_by_core_gives_row_order_and_counts(see
     key_group_counts = np.zeros((n_keys, 3), dtype=np.int64)
     core_counts = np.zeros((2, n_cores), dtype=np.int64)
     sort_runs_by_core(run_start, *placed, atom_core, low_bits + weight_bits,
-                      np.uint32(1 << weight_bits), core_group, key_group_counts, core_counts)
+                      np.uint32(1 << weight_bits), core_group, key_group_counts, core_counts,
+                      inhibitory_from)
     order = np.lexsort((projection, core, key))
     sorted_key, sorted_core = key[order], core[order]
     first_on_core = np.ones(key.size, dtype=np.uint32)
     first_on_core[1:] = (sorted_key[1:] != sorted_key[:-1]) | (sorted_core[1:] != sorted_core[:-1])
     np.testing.assert_array_equal(placed[0], words[order] | (first_on_core << weight_bits))
-    np.testing.assert_array_equal(placed[2], projection[order])
+    np.testing.assert_array_equal(placed[2], projection[order] if numbered else placed[2])
     np.testing.assert_array_equal(placed[1], weights[order] if weights.size else weights)
     expected = np.zeros((n_keys, 3), dtype=np.int64)
     np.add.at(expected, (key, core_group[core]), 1)

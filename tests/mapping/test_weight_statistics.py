@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from spinnaker_sim.engine import layout as L
+from spinnaker_sim.mapping.connections import stored
 from spinnaker_sim.mapping.synapse_columns import weight_statistics
 
 
@@ -18,7 +19,7 @@ def test_chunked_statistics_are_numpys_over_the_whole_projection(n):
     post_index = rng.integers(0, 50, n)
     weight = rng.normal(0.0, 1.0, n) + np.where(np.arange(n) < n // 2, 5.0, 0.0)  # drifts
     tau = rng.uniform(1.0, 10.0, 50)
-    prj = SimpleNamespace(pre_index=np.zeros(n, dtype=np.int32), post_index=post_index,
+    prj = SimpleNamespace(connections=stored(np.zeros(n, dtype=np.int32), post_index, 1, 50),
                           weight=weight, receptor=0)
     post = SimpleNamespace(kind=L.LIF_CURR_ALPHA, parameters={"tau_syn_E": tau})
     count, mean, var, biggest = weight_statistics(prj, post)

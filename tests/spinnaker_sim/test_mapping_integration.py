@@ -1,5 +1,6 @@
 """The mapper as the PyNN backend uses it: partitioning, delay extensions, reports, provenance."""
 
+import numba
 import numpy as np
 import pytest
 
@@ -29,7 +30,12 @@ def test_partitioning_through_pynn(tmp_path):
     assert len(written) == 2 and "IF_curr_exp" in written[-1].read_text()
 
 
-def test_report_synaptic_words_equal_engine_storage(tmp_path):
+@pytest.mark.parametrize("twins", [False, True])
+def test_report_synaptic_words_equal_engine_storage(tmp_path, twins):
+    """The mapping's synaptic words per core are the engine's: rows of two static projections
+    with the same populations and synapse type (`twins`: told apart by a projection number
+    per synapse in the build) and of projections of different synapse types (by their
+    columns) each count."""
     sim.setup(timestep=1.0, rng_seed=2, report_folder=None)
     a = sim.Population(300, sim.SpikeSourcePoisson(rate=10.0), label="a")
     b = sim.Population(300, sim.IF_curr_exp(), label="b")
@@ -37,6 +43,11 @@ def test_report_synaptic_words_equal_engine_storage(tmp_path):
     sim.Projection(a, b, sim.FixedProbabilityConnector(0.1, rng=sim.NumpyRNG(1)),
                    sim.StaticSynapse(weight=0.1, delay=sim.RandomDistribution(
                        "uniform_int", (1, 30), rng=sim.NumpyRNG(3))))
+    sim.Projection(a, b, sim.FixedNumberPreConnector(10, rng=sim.NumpyRNG(4)),
+                   sim.StaticSynapse(weight=-0.2, delay=2.0), receptor_type="inhibitory")
+    if twins:
+        sim.Projection(a, b, sim.FixedProbabilityConnector(0.1, rng=sim.NumpyRNG(5)),
+                       sim.StaticSynapse(weight=0.3, delay=1.0))
     sim.Projection(b, c, sim.FixedNumberPreConnector(20, rng=sim.NumpyRNG(1)),
                    sim.STDPMechanism(
                        timing_dependence=sim.SpikePairRule(tau_plus=20.0, tau_minus=20.0,
@@ -157,7 +168,8 @@ def test_each_keys_synapses_are_split_where_they_enter_each_group_of_cores():
     sim.run(1.0)
     net = simulator.state.engine.net
     groups, ptr = net.group_ptr, net.static_ptr
-    assert len(groups) - 1 > 1 and ptr.shape == (130, len(groups))
+    # a group of cores per thread (two on CI's two cores, so the split is exercised there)
+    assert len(groups) - 1 == numba.get_num_threads() and ptr.shape == (130, len(groups))
     # below the column: delay, first flag, weight number
     column_shift = int(np.log2(net.ring.shape[0])) + 1 + net.static_weight_bits
     target_core = net.atom_core[(net.static_targets.astype(np.int64) >> column_shift) >> 1]
