@@ -1,14 +1,14 @@
 """A projection's connections as the mapping reads them: a part at a time, or all at once.
 
-A projection keeps its connections as index arrays (`StoredConnections`) or, for the random
-and all-to-all connectors, as the recipe that draws them again (`GeneratedConnections`, made in
+A projection keeps its connections as index arrays (`StoredConnections`) or, for FixedNumberPre/
+Post and AllToAll, as the recipe that draws them again (`GeneratedConnections`, made in
 ``pynn/connect.py``), as sPyNNaker has such connectors generate their synapses on the machine
-instead of keeping them on the host. Either way the build reads them a part at a time, in the
-order they were made, so a model's peak memory holds the engine's synapses and a part's
-temporaries, not a second copy of every connection (64k neurons x 80 inputs: 2 bytes a synapse
-of its peak). A build holds generated connections drawn once while it maps the model and counts
-each key's synapses (`hold`), and lets them go before it allocates the engine's synapses
-(`release`): two drawings a build instead of one per count.
+instead of keeping them on the host. The build reads either a part at a time, in the order
+they were made: beside the engine's synapses a generated projection costs the model's peak
+memory a part's temporaries, not a second copy of every connection (64k neurons x 80 inputs: 2
+bytes a synapse). A build holds generated connections drawn once while it maps the model and
+counts each key's synapses (`hold`), and lets them go before it allocates the engine's
+synapses (`release`): two drawings a build instead of one per count.
 """
 
 from __future__ import annotations
@@ -134,6 +134,9 @@ class GeneratedConnections(Connections):
     def release(self):
         self.held = None
 
+    def arrays(self):
+        return self.held.arrays() if self.held is not None else super().arrays()
+
     def parts(self):
         if self.held is not None:
             yield from self.held.parts()
@@ -143,7 +146,9 @@ class GeneratedConnections(Connections):
             yield slice(first, first + pre.size), pre, post
             first += pre.size
         if first != self.size:
-            raise RuntimeError(f"regenerated {first} connections where {self.size} were made")
+            raise RuntimeError(f"drawn again, a projection's connector made {first} connections "
+                               f"where it first made {self.size}: was the connector changed "
+                               "after the Projection was made? Make a new Projection instead.")
 
 
 class MappedConnections(Connections):

@@ -2,9 +2,10 @@
 
 `connection_chunks` gives a projection's connections a chunk (a part of its `Connections`) at
 a time: a whole projection's float64 weights and int64 atom numbers would be ~40 bytes per
-connection of temporaries; in chunks they are a few MB whatever the model's size. The static synapses go from the chunks
-straight into the engine's arrays (``static_matrix.py``); the plastic ones are kept as columns
-first, projection by projection in small integer types (see `Synapses`), to be sorted into rows.
+connection of temporaries; in chunks they are a few MB whatever the model's size. The static
+synapses go from the chunks straight into the engine's arrays (``static_matrix.py``); the
+plastic ones are kept as columns first, projection by projection in small integer types (see
+`Synapses`), to be sorted into rows.
 """
 
 from dataclasses import dataclass
