@@ -70,9 +70,9 @@ def sort_runs_by_core(run_start, words, weights, projection, atom_core, low_bits
     in the word of each core's first synapse in the run; count how many of key s's synapses
     go to core group g into ``key_group_counts[s, g]``, and the rows (runs of one key, core
     and projection) and synapses of core c into ``core_counts[:, c]``. An empty `weights`
-    has none to move along. An empty `projection` means no two projections share a key's
-    population, a core's and a synapse type: a row then ends where the synapse type changes,
-    the type of a column being whether it is at or past ``inhibitory_from[core]``.
+    has none to move along. An empty `projection` says no two projections join the same two
+    populations with the same synapse type: a row then ends where the synapse type changes (a
+    column at or past ``inhibitory_from[core]`` is inhibitory).
 
     Most runs come sorted (connectors go post by post); the others take a counting sort over
     the range of cores they reach."""
