@@ -103,3 +103,17 @@ def prefetch(typingctx, array, index):
                                      word(1)])
         return context.get_dummy_value()
     return types.none(array, index), codegen
+
+
+@intrinsic
+def load_unaligned_u32(typingctx, array, index):
+    """The four bytes of a uint8 array from `index` on as one little-endian uint32, read with
+    a single load however they are aligned (x86 and ARM read unaligned words)."""
+    if not (isinstance(array, types.Array) and array.dtype == types.uint8):
+        return None
+
+    def codegen(context, builder, signature, args):
+        pointer = _element_pointer(context, builder, signature.args[0], args[0], args[1])
+        word = builder.bitcast(pointer, ir.IntType(32).as_pointer())
+        return builder.load(word, align=1)
+    return types.uint32(array, index), codegen

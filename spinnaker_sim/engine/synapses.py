@@ -19,11 +19,13 @@ import numpy as np
 from numba import njit, types
 from numba.extending import overload
 
-from .cpu import prefetch
+from .cpu import load_unaligned_u32, prefetch
 from .jit import KERNEL_OPTIONS, inlined_kernel, kernel
 from .layout import LAST_PACKET, PACKETS_RECEIVED, SATURATIONS, SYNAPTIC_EVENTS
 
 RING_MAX = 0xFFFF
+PACKED_BITS = 24  # target words this narrow are kept in three bytes (see `run_words`)
+PACKED_MASK = (1 << PACKED_BITS) - 1
 CACHE_LINE = 64  # bytes
 STDP_ADDITIVE = 0
 STDP_MULTIPLICATIVE = 1
@@ -53,6 +55,68 @@ def _add_to_ring(ring, slot, column, weight):
         ring[slot, column] += weight
         return 0
     return add_float
+
+
+@njit(**KERNEL_OPTIONS, inline="always")
+def run_words(targets, first, last):
+    """The target words [first, last) of `targets`: their slice, or for packed words (uint8:
+    three bytes a word) the slice of their bytes and the byte after, which the last word's
+    four-byte load reads. (One function for both, by the item size, which LLVM folds: an
+    overload may not return a slice in these kernels.)"""
+    packed = targets.itemsize == 1
+    unit = 3 if packed else 1
+    return targets[unit * first:unit * last + (1 if packed else 0)]
+
+
+def word_count(targets):
+    """How many target words `targets` (a run's slice, see `run_words`) holds."""
+    raise NotImplementedError
+
+
+@overload(word_count, jit_options=KERNEL_OPTIONS)
+def _word_count(targets):
+    if targets.dtype == types.uint8:
+        return lambda targets: (targets.shape[0] - 1) // 3
+    return lambda targets: targets.shape[0]
+
+
+def word_at(targets, w):
+    """Target word w of `targets` as a uint64."""
+    raise NotImplementedError
+
+
+@overload(word_at, jit_options=KERNEL_OPTIONS)
+def _word_at(targets, w):
+    if targets.dtype == types.uint8:
+        return lambda targets, w: np.uint64(load_unaligned_u32(targets, 3 * w) & PACKED_MASK)
+    return lambda targets, w: np.uint64(targets[w])
+
+
+def target_words(targets: np.ndarray) -> np.ndarray:
+    """The engine's static target words as uint64, packed (see `run_words`) or not."""
+    if targets.dtype != np.uint8:
+        return targets.astype(np.uint64)
+    packed = targets[:-1].reshape(-1, 3).astype(np.uint64)
+    return packed[:, 0] | packed[:, 1] << np.uint64(8) | packed[:, 2] << np.uint64(16)
+
+
+def prefetch_words(targets, first, last):
+    """Start loading target words [first, last) of `targets`, a cache line at a time."""
+    raise NotImplementedError
+
+
+@overload(prefetch_words, jit_options=KERNEL_OPTIONS)
+def _prefetch_words(targets, first, last):
+    if targets.dtype == types.uint8:
+        def prefetch_packed(targets, first, last):
+            for b in range(3 * first, 3 * last, CACHE_LINE):
+                prefetch(targets, b)
+        return prefetch_packed
+
+    def prefetch_unpacked(targets, first, last):
+        for w in range(first, last, CACHE_LINE // targets.itemsize):
+            prefetch(targets, w)
+    return prefetch_unpacked
 
 
 def round_weight(ring, w):
@@ -96,7 +160,7 @@ def deliver_to_cores(group_first, group_last, tick, spike_ids, spike_counts, cor
         last = static_ptr[s, group_last]
         if first < last:
             for _ in range(n_spikes):  # a source may send several packets in a tick
-                _static_run_into_ring(tick, packet, static_targets[first:last],
+                _static_run_into_ring(tick, packet, run_words(static_targets, first, last),
                                       _run_weights(static_weights, weight_bits, first, last),
                                       weight_bits, ring, delay_bits, atom_core, counters,
                                       core_starts[group_first])
@@ -118,8 +182,7 @@ def _prefetch_runs(spike_ids, static_ptr, group_first, group_last, targets, weig
     for k in range(spike_ids.shape[0]):
         s = spike_ids[k]
         first, last = static_ptr[s, group_first], static_ptr[s, group_last]
-        for w in range(first, last, CACHE_LINE // targets.itemsize):
-            prefetch(targets, w)
+        prefetch_words(targets, first, last)
         if weight_bits == 0:
             for w in range(first, last, CACHE_LINE // weights.itemsize):
                 prefetch(weights, w)
@@ -163,11 +226,11 @@ def _static_run_into_ring(tick, packet, targets, weights, weight_bits, ring, del
     else:
         n_cores = _words_into_ring(t, targets, weights, ring, column_shift, slot_mask, atom_core,
                                    counters, core_starts, np.uint64(1), np.uint64(0))
-    core_starts[n_cores] = targets.shape[0]
+    core_starts[n_cores] = word_count(targets)
     word_to_column = weight_bits + delay_bits + 1
     for i in range(n_cores):
         first = core_starts[i]
-        core = atom_core[(np.int64(targets[first]) >> word_to_column) >> 1]
+        core = atom_core[np.int64(word_at(targets, first) >> np.uint64(word_to_column)) >> 1]
         counters[core, PACKETS_RECEIVED] += 1
         counters[core, SYNAPTIC_EVENTS] += core_starts[i + 1] - first
         counters[core, LAST_PACKET] = packet
@@ -182,8 +245,8 @@ def _words_into_ring(tick, targets, weights, ring, column_shift, slot_mask, atom
     returns the number of cores the run reaches."""
     index_mask = (np.uint64(1) << weight_bits) - np.uint64(1)
     n_cores = 0
-    for w in range(targets.shape[0]):
-        word = np.uint64(targets[w])
+    for w in range(word_count(targets)):
+        word = word_at(targets, w)
         weight = weights[np.uint64(w) * per_synapse + (word & index_mask)]
         word >>= weight_bits
         core_starts[n_cores] = w

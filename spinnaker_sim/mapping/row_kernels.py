@@ -133,6 +133,17 @@ def sort_runs_by_core(run_start, words, weights, projection, atom_core, low_bits
 
 
 @njit(cache=True)
+def pack_words_in_place(data):
+    """Uint32 words (`data`: their bytes, little-endian, top bytes 0) -> three bytes each at the
+    start of the same buffer, in order: word i's bytes move from 4i to 3i, which no word after
+    it has been read from yet."""
+    for i in range(data.size // 4):
+        data[3 * i] = data[4 * i]
+        data[3 * i + 1] = data[4 * i + 1]
+        data[3 * i + 2] = data[4 * i + 2]
+
+
+@njit(cache=True)
 def slice_row_stats(pre, post, delay, n_pre, atoms_per_core, n_slices, ring_depth, order):
     """Rows of one projection into each post slice of `atoms_per_core` atoms:
     ``stats[delayed, statistic, slice]``, `delayed` 1 for the rows a delay extension re-sends

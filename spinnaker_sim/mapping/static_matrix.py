@@ -12,11 +12,19 @@ number them, the words carry that number and the engine keeps only the table of 
 bytes a synapse, not 6, and the build never holds the 2 of a weight.
 """
 
+import sys
 from dataclasses import dataclass
 
 import numpy as np
 
-from .row_kernels import number_weights, place_by_key, sort_runs_by_core, values_present
+from ..engine.synapses import PACKED_BITS
+from .row_kernels import (
+    number_weights,
+    pack_words_in_place,
+    place_by_key,
+    sort_runs_by_core,
+    values_present,
+)
 from .synapse_columns import Layout, connection_chunks, connection_keys, connection_weights16
 from .synaptic_matrix import compact_uint, core_groups, pointers
 from .synaptic_rows import static_row_words
@@ -30,7 +38,8 @@ class StaticSynapses:
     ``key_group_ptr[s, g]:key_group_ptr[s, g + 1]``."""
 
     key_group_ptr: np.ndarray  # (keys, groups + 1)
-    targets: np.ndarray        # uint32 (uint64 for rings too wide): see static_synapses
+    targets: np.ndarray        # uint32 (uint64 for rings too wide; packed in 3 bytes, as
+                               # uint8, when 24 bits hold them): see static_synapses
     weights: np.ndarray        # uint16 (fixed point) or the scaled float64 weights: a table
     weight_bits: int           # of them, numbered in the words' low bits (> 0), or per synapse
     core_words: np.ndarray     # SDRAM words of each core's static rows
@@ -88,9 +97,21 @@ def static_synapses(projs: list, chosen: list, layout: Layout, core_hi: np.ndarr
                       core_groups(group_ptr), key_group_counts, core_counts,
                       (core_lo + core_hi).astype(dtype))
     rows, synapses = core_counts
+    if dtype is np.uint32 and word_bits + weight_bits <= PACKED_BITS and sys.byteorder == "little":
+        targets = _packed(targets)
     return StaticSynapses(pointers(key_group_counts, n), targets,
                           table if weight_bits else weights, weight_bits,
                           static_row_words(0) * rows + synapses, rounded_to_zero)
+
+
+def _packed(words: np.ndarray) -> np.ndarray:
+    """Uint32 target words of at most 24 bits as three bytes each (and a byte after, which the
+    engine's four-byte load of the last word reads), in the words' own buffer shrunk in place:
+    3 bytes a synapse instead of 4, with no second copy of them at any time."""
+    n = words.size
+    pack_words_in_place(words.view(np.uint8))
+    words.resize((3 * n + 1 + 3) // 4, refcheck=False)
+    return words.view(np.uint8)[:3 * n + 1]
 
 
 def _rows_need_numbers(projs: list, chosen: list) -> bool:

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import spinnaker_sim as sim
+from spinnaker_sim.engine.synapses import target_words
 from spinnaker_sim.mapping.connections import PART, GeneratedConnections, StoredConnections
 from spinnaker_sim.pynn import connect, simulator
 
@@ -156,5 +157,5 @@ def test_a_build_lets_go_of_the_connections_it_held():
     sim.run(5.0)
     assert len(drawn) == 2  # held for the mapping and the counts, then the engine's words
     assert prj._connections.held is None
-    assert len(simulator.state.engine.net.static_targets) == 500 * 30
+    assert len(target_words(simulator.state.engine.net.static_targets)) == 500 * 30
     sim.end()

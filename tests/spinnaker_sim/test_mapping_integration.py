@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import spinnaker_sim as sim
+from spinnaker_sim.engine.synapses import target_words
 from spinnaker_sim.pynn import simulator
 
 
@@ -172,9 +173,11 @@ def test_each_keys_synapses_are_split_where_they_enter_each_group_of_cores():
     assert len(groups) - 1 == numba.get_num_threads() and ptr.shape == (130, len(groups))
     # below the column: delay, first flag, weight number
     column_shift = int(np.log2(net.ring.shape[0])) + 1 + net.static_weight_bits
-    target_core = net.atom_core[(net.static_targets.astype(np.int64) >> column_shift) >> 1]
+    words = target_words(net.static_targets)
+    assert net.static_targets.dtype == np.uint8  # 24 bits hold these words: three bytes each
+    target_core = net.atom_core[(words.astype(np.int64) >> column_shift) >> 1]
     # every synapse is in exactly one key's run, every plastic row in one key's rows
-    assert ptr[0, 0] == 0 and ptr[-1, -1] == len(net.static_targets) == len(feed) + len(recurrent)
+    assert ptr[0, 0] == 0 and ptr[-1, -1] == len(words) == len(feed) + len(recurrent)
     rows = net.plastic_ptr
     assert rows.shape == ptr.shape and rows[0, 0] == 0 and rows[-1, -1] == len(net.row_core) > 0
     for table, core_of in ((ptr, target_core), (rows, net.row_core)):

@@ -6,6 +6,7 @@ import pytest
 import spinnaker_sim as sim
 from spinnaker_sim.engine.engine import LAST_TICK
 from spinnaker_sim.engine.records import group_by_owner
+from spinnaker_sim.engine.synapses import target_words
 from spinnaker_sim.pynn import simulator, spike_records
 from spinnaker_sim.pynn.recording import Recorder
 
@@ -140,7 +141,7 @@ def test_static_weights_read_back_are_the_16_bit_weights_the_engine_holds():
         assert np.all(np.sign(read) == np.sign(set_weights[receptor]))
         # one synapse per key and projection: the key's run holds both projections' synapses,
         # on the one core, in projection order
-        words = net.static_targets[net.static_ptr[keys, 0] + j].astype(np.int64)
+        words = target_words(net.static_targets)[net.static_ptr[keys, 0] + j]
         assert net.static_weight_bits > 0  # a table of the weights, numbered in the words
         stored = net.static_weights[words & ((1 << net.static_weight_bits) - 1)]
         np.testing.assert_array_equal(np.abs(read) / unit, stored)

@@ -1,0 +1,60 @@
+"""Static target words of at most 24 bits kept in three bytes each: the same words, spikes and
+counters as 32-bit words."""
+
+import numpy as np
+
+import spinnaker_sim as sim
+from spinnaker_sim.engine.synapses import target_words
+from spinnaker_sim.mapping import static_matrix
+from spinnaker_sim.pynn import simulator
+
+
+def test_words_packed_in_place_read_back_unchanged():
+    words = np.random.default_rng(1).integers(0, 1 << 24, 100_003).astype(np.uint32)
+    expected = words.copy()
+    packed = static_matrix._packed(words)
+    assert packed.dtype == np.uint8 and packed.nbytes == 3 * expected.size + 1
+    assert packed.base is words and words.nbytes == 4 * ((3 * expected.size + 4) // 4)
+    np.testing.assert_array_equal(target_words(packed), expected)
+    assert target_words(static_matrix._packed(np.zeros(0, np.uint32))).size == 0
+
+
+def run_network(monkeypatch, packed: bool):
+    """Spikes, counters and the words of a network with delays, delay extensions and both
+    synapse types, in fixed point (a weight table numbered in the words) and float64 (a weight
+    per synapse)."""
+    if not packed:
+        monkeypatch.setattr(static_matrix, "PACKED_BITS", 0)
+    results = []
+    for numerics in ("fixed", "float64"):
+        sim.setup(timestep=1.0, rng_seed=2, numerics=numerics)
+        cells = sim.Population(300, sim.IF_curr_exp(tau_refrac=2.0), label="cells")
+        drive = sim.Population(30, sim.SpikeSourcePoisson(rate=50.0), label="drive")
+        rng = sim.NumpyRNG(seed=4)
+        sim.Projection(drive, cells, sim.FixedProbabilityConnector(0.3, rng=rng),
+                       sim.StaticSynapse(weight=1.2, delay=1.0))
+        sim.Projection(cells, cells, sim.FixedNumberPreConnector(15, rng=rng),
+                       sim.StaticSynapse(weight=0.4, delay=sim.RandomDistribution(
+                           "uniform_int", (1, 30), rng=rng)))
+        sim.Projection(cells, cells, sim.FixedNumberPreConnector(5, rng=rng),
+                       sim.StaticSynapse(weight=-0.6, delay=2.0), receptor_type="inhibitory")
+        cells.record("spikes")
+        sim.run(200.0)
+        net = simulator.state.engine.net
+        trains = [np.asarray(t).tolist()
+                  for t in cells.get_data("spikes").segments[0].spiketrains]
+        results.append((trains, simulator.state.engine.counters[:, :6].tolist(),
+                        net.static_targets.dtype, target_words(net.static_targets).tolist()))
+        sim.end()
+    monkeypatch.undo()
+    return results
+
+
+def test_packed_words_run_as_32_bit_words(monkeypatch):
+    packed, unpacked = run_network(monkeypatch, True), run_network(monkeypatch, False)
+    for (trains, counters, dtype, words), (trains32, counters32, dtype32, words32) in zip(
+            packed, unpacked):
+        assert dtype == np.uint8 and dtype32 == np.uint32
+        assert words == words32
+        assert sum(map(len, trains)) > 300
+        assert trains == trains32 and counters == counters32
