@@ -24,6 +24,12 @@ from .synaptic_matrix import compact_uint
 PART = 1 << 16  # connections a part holds (a generated part may hold more: see its recipe)
 
 
+def part_slices(n: int):
+    """Slices of `PART` consecutive entries covering range(n)."""
+    for first in range(0, n, PART):
+        yield slice(first, min(n, first + PART))
+
+
 class Connections(ABC):
     """The (pre, post) index pairs of a projection from `n_pre` onto `n_post` atoms."""
 
@@ -72,8 +78,7 @@ class StoredConnections(Connections):
         self.post = post
 
     def parts(self):
-        for first in range(0, self.size, PART):
-            part = slice(first, min(self.size, first + PART))
+        for part in part_slices(self.size):
             yield part, self.pre[part], self.post[part]
 
     def arrays(self):
@@ -93,8 +98,8 @@ def most_repeated(index: np.ndarray, n_values: int) -> int:
     """How often the most frequent value of `index` (in [0, n_values)) occurs, counted a part
     at a time (numpy's bincount of a whole array would first copy it as int64)."""
     counts = np.zeros(n_values, dtype=np.int64)
-    for first in range(0, index.size, PART):
-        counts += np.bincount(index[first:first + PART], minlength=n_values)
+    for part in part_slices(index.size):
+        counts += np.bincount(index[part], minlength=n_values)
     return int(counts.max(initial=0))
 
 

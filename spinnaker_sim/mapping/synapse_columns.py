@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .connections import PART
+from .connections import part_slices
 from .neuron_parameters import weight_scale
 from .profiles import delay_stage
 from .synaptic_matrix import Synapses
@@ -72,9 +72,8 @@ def _weight_parts(prj, post):
         for part, _, post_index in prj.connections.parts():
             yield part, post_index
         return
-    n = prj.connections.size
-    for first in range(0, n, PART):
-        yield slice(first, min(n, first + PART)), _NO_ATOMS
+    for part in part_slices(prj.connections.size):
+        yield part, _NO_ATOMS
 
 
 def weight_statistics(prj, post) -> tuple[int, float, float, float]:
