@@ -76,16 +76,6 @@ class Projection(common.Projection):
         return self._connections.size
 
     @property
-    def _pre(self) -> np.ndarray:
-        """Pre-synaptic index of each connection (drawn again for a generated projection)."""
-        return self._connections.arrays()[0]
-
-    @property
-    def _post(self):
-        """Post-synaptic index of each connection (a SortedIndex where they never decrease)."""
-        return self._connections.arrays()[1]
-
-    @property
     def connections(self):
         """An iterator over the connections, as pyNN.nest's Projection.connections."""
         pre, post = self._connections.arrays()
@@ -120,7 +110,7 @@ class Projection(common.Projection):
             return weights
         j = state.projections.index(self)
         post_parent, post_map = _parent_map(self.post)
-        post_index = self._post
+        post_index = self._connections.arrays()[1]
         if post_map is not None:
             post_index = post_map[np.asarray(post_index)]
         model = post_parent.build_model()

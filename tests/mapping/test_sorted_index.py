@@ -47,15 +47,19 @@ def test_an_empty_index_is_kept_too():
     assert kept[0:5].size == 0
 
 
-def test_a_projection_made_post_by_post_keeps_8_bytes_a_post_neuron_and_reads_the_same():
+def test_a_projection_made_post_by_post_keeps_8_bytes_a_post_neuron_and_reads_the_same(
+        monkeypatch):
     import spinnaker_sim as sim
+    from spinnaker_sim.pynn import connect
 
+    monkeypatch.setattr(connect, "_snapshot", lambda rng: None)  # kept, not drawn again
     sim.setup(timestep=1.0)
     pre = sim.Population(400, sim.IF_curr_exp(), label="pre")
     post = sim.Population(300, sim.IF_curr_exp(), label="post")
     prj = sim.Projection(pre, post, sim.FixedNumberPreConnector(40, rng=sim.NumpyRNG(seed=3)),
                          sim.StaticSynapse(weight=0.1, delay=1.0))
-    assert isinstance(prj._post, SortedIndex) and prj._post.nbytes == 8 * 301
+    kept = prj._connections.post
+    assert isinstance(kept, SortedIndex) and kept.nbytes == 8 * 301
     rows = np.array(prj.get("weight", format="list"))
     assert np.array_equal(rows[:, 1], np.repeat(np.arange(300), 40))
     assert [prj[k].postsynaptic_index for k in (0, 39, 40, 11_999)] == [0, 0, 1, 299]

@@ -119,7 +119,7 @@ def test_fixed_number_pre_draws_distinct_inputs_without_self_and_repeats_by_seed
         pop = sim.Population(300, sim.IF_curr_exp())
         prj = sim.Projection(pop, pop, sim.FixedNumberPreConnector(
             n_pre_per_post, allow_self_connections=False, rng=sim.NumpyRNG(seed=seed)))
-        pre, post = prj._pre.astype(np.int64), prj._post.astype(np.int64)
+        pre, post = (np.asarray(x, dtype=np.int64) for x in prj._connections.arrays())
         sim.end()
         return pre, post
 
