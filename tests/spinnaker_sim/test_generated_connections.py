@@ -87,24 +87,12 @@ def test_all_to_all_is_generated_in_parts():
     sim.end()
 
 
-def spikes_of(generated: bool, monkeypatch) -> list:
-    """Spike times of a recurrent network with delay extensions, its projections generated or
-    kept."""
+def spikes_of(generated: bool, monkeypatch, delay_network) -> list:
+    """Spike times of `delay_network`, its projections generated or kept."""
     if not generated:
         monkeypatch.setattr(connect, "_snapshot", lambda rng: None)
-    sim.setup(timestep=1.0, rng_seed=5)
-    cells = sim.Population(400, sim.IF_curr_exp(tau_refrac=2.0), label="cells")
-    drive = sim.Population(40, sim.SpikeSourcePoisson(rate=40.0), label="drive")
-    rng = sim.NumpyRNG(seed=8)
-    sim.Projection(drive, cells, sim.FixedNumberPreConnector(8, rng=rng),
-                   sim.StaticSynapse(weight=1.5, delay=1.0))
-    sim.Projection(cells, cells, sim.FixedNumberPreConnector(20, rng=rng),
-                   sim.StaticSynapse(weight=0.3, delay=sim.RandomDistribution(
-                       "uniform_int", (1, 40), rng=rng)))
-    sim.Projection(cells, cells, sim.FixedNumberPostConnector(10, rng=rng),
-                   sim.StaticSynapse(weight=-0.8, delay=3.0), receptor_type="inhibitory")
+    cells = delay_network()
     monkeypatch.undo()
-    cells.record("spikes")
     sim.run(300.0)
     trains = [np.asarray(t).tolist() for t in cells.get_data("spikes").segments[0].spiketrains]
     kinds = [type(p._connections) for p in simulator.state.projections]
@@ -112,9 +100,10 @@ def spikes_of(generated: bool, monkeypatch) -> list:
     return trains, kinds
 
 
-def test_a_network_of_generated_projections_spikes_as_one_that_keeps_them(monkeypatch):
-    kept, kept_kinds = spikes_of(False, monkeypatch)
-    generated, generated_kinds = spikes_of(True, monkeypatch)
+def test_a_network_of_generated_projections_spikes_as_one_that_keeps_them(monkeypatch,
+                                                                          delay_network):
+    kept, kept_kinds = spikes_of(False, monkeypatch, delay_network)
+    generated, generated_kinds = spikes_of(True, monkeypatch, delay_network)
     assert set(kept_kinds) == {StoredConnections}
     assert set(generated_kinds) == {GeneratedConnections}
     assert sum(map(len, kept)) > 500

@@ -19,26 +19,14 @@ def test_words_packed_in_place_read_back_unchanged():
     assert target_words(static_matrix._packed(np.zeros(0, np.uint32))).size == 0
 
 
-def run_network(monkeypatch, packed: bool):
-    """Spikes, counters and the words of a network with delays, delay extensions and both
-    synapse types, in fixed point (a weight table numbered in the words) and float64 (a weight
-    per synapse)."""
+def run_network(monkeypatch, delay_network, packed: bool):
+    """Spikes, counters and the words of `delay_network` in fixed point (a weight table
+    numbered in the words) and float64 (a weight per synapse)."""
     if not packed:
         monkeypatch.setattr(static_matrix, "PACKED_BITS", 0)
     results = []
     for numerics in ("fixed", "float64"):
-        sim.setup(timestep=1.0, rng_seed=2, numerics=numerics)
-        cells = sim.Population(300, sim.IF_curr_exp(tau_refrac=2.0), label="cells")
-        drive = sim.Population(30, sim.SpikeSourcePoisson(rate=50.0), label="drive")
-        rng = sim.NumpyRNG(seed=4)
-        sim.Projection(drive, cells, sim.FixedProbabilityConnector(0.3, rng=rng),
-                       sim.StaticSynapse(weight=1.2, delay=1.0))
-        sim.Projection(cells, cells, sim.FixedNumberPreConnector(15, rng=rng),
-                       sim.StaticSynapse(weight=0.4, delay=sim.RandomDistribution(
-                           "uniform_int", (1, 30), rng=rng)))
-        sim.Projection(cells, cells, sim.FixedNumberPreConnector(5, rng=rng),
-                       sim.StaticSynapse(weight=-0.6, delay=2.0), receptor_type="inhibitory")
-        cells.record("spikes")
+        cells = delay_network(numerics)
         sim.run(200.0)
         net = simulator.state.engine.net
         trains = [np.asarray(t).tolist()
@@ -50,8 +38,9 @@ def run_network(monkeypatch, packed: bool):
     return results
 
 
-def test_packed_words_run_as_32_bit_words(monkeypatch):
-    packed, unpacked = run_network(monkeypatch, True), run_network(monkeypatch, False)
+def test_packed_words_run_as_32_bit_words(monkeypatch, delay_network):
+    packed = run_network(monkeypatch, delay_network, True)
+    unpacked = run_network(monkeypatch, delay_network, False)
     for (trains, counters, dtype, words), (trains32, counters32, dtype32, words32) in zip(
             packed, unpacked):
         assert dtype == np.uint8 and dtype32 == np.uint32
