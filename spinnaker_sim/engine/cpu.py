@@ -1,5 +1,6 @@
 """CPU instructions numba has no name for, as intrinsics: atomics (the tick loop's workers meet
-with them, see ``workers.py``), the spin-wait hint, yielding the CPU, and prefetching.
+with them, see ``workers.py``), the spin-wait hint, yielding the CPU, prefetching, unaligned
+loads, and a kernel's request for the CPU's widest vectors.
 
 Each emits one LLVM instruction or intrinsic, or calls the C library. Those that touch memory
 take an array and an index (the atomics an int64 array), so no raw pointer reaches Python.
@@ -117,3 +118,20 @@ def load_unaligned_u32(typingctx, array, index):
         word = builder.bitcast(pointer, ir.IntType(32).as_pointer())
         return builder.load(word, align=1)
     return types.uint32(array, index), codegen
+
+
+@intrinsic
+def prefer_wide_vectors(typingctx):
+    """Let LLVM vectorise the calling kernel's loops with the widest vectors the CPU has.
+
+    LLVM tunes for AVX-512 CPUs with 256-bit loops unless a function asks for more (its
+    ``prefer-vector-width`` attribute); this asks, for the calling kernel only, where numba's
+    process-wide CPU features would change every user's code too. The neuron loops' 64-bit
+    products then run eight to an instruction: CUBA-4000 at dt 0.1 ~4% faster, COBA ~5%, a
+    silent 4000-neuron model ~10% (2-core Emerald Rapids VM). A CPU without 512-bit vectors
+    compiles as before. (llvmlite accepts only the attributes it knows; this string one is
+    added to the set as LLVM spells it.)"""
+    def codegen(context, builder, signature, args):
+        set.add(builder.function.attributes, '"prefer-vector-width"="512"')
+        return context.get_dummy_value()
+    return types.none(), codegen

@@ -11,7 +11,9 @@ inputs out to a scratch row, then their decay), the membrane (which marks the at
 fire), then a scan that lists them. A loop that writes few arrays and loads no element by an
 index it computes is one LLVM can prove safe to run four atoms at a time; with the spike list's
 conditional store and the current sources' indexed load in the loop, the update ran an atom at
-a time (CUBA-4000 on the 2-core VM: ~24 us a tick for the neurons, now ~16).
+a time (CUBA-4000 on the 2-core VM: ~24 us a tick for the neurons, now ~16). The synapse and
+membrane loops ask for the CPU's widest vectors (``prefer_wide_vectors``: eight atoms at a time
+with AVX-512).
 The refractory period is kept as the tick an atom becomes active again, so the membrane loop
 only reads it. The loops are compiled per kind of synapse and of membrane, so their bodies
 have no branch on the kind. The arithmetic sits in helpers that take and return scalars only.
@@ -23,6 +25,7 @@ import numpy as np
 from numba import njit, types
 from numba.extending import overload
 
+from .cpu import prefer_wide_vectors
 from .fixed_point import (
     accum_div, accum_mul, accum_shift_right, accum_word, constant, halve, ring_to_input,
     u032_mul,
@@ -113,6 +116,7 @@ def _compile_synapses(kind: int):
     alpha = kind == LIF_CURR_ALPHA
 
     def synapses(ring, syn, decay, init, alpha_exp, alpha_q, out, shift, one):
+        prefer_wide_vectors()
         # (an alpha synapse keeps its dt / tau**2 in the init columns: ALPHA_DT_TAU_SQR_*)
         for j in range(ring.shape[0]):
             value = ring_to_input(ring[j], shift)
@@ -143,6 +147,7 @@ def _compile_membrane(kind: int):
 
     def membrane(t, lo, hi, params, uniform, state, active_from, exc, inh, external, spiked,
                  one):
+        prefer_wide_vectors()
         v, izh_u = state[V, lo:hi], state[IZH_U, lo:hi]
         v_rest = _parameter(params, V_REST, lo, hi, uniform)
         v_reset = _parameter(params, V_RESET, lo, hi, uniform)
