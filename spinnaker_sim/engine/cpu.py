@@ -8,9 +8,10 @@ take an array and an index (the atomics an int64 array), so no raw pointer reach
 
 import platform
 
+import llvmlite.binding as llvm
 from llvmlite import ir
 from numba import types
-from numba.core import cgutils
+from numba.core import cgutils, config
 from numba.extending import intrinsic
 
 _X86 = platform.machine().lower() in ("x86_64", "amd64", "i686", "x86")
@@ -120,6 +121,17 @@ def load_unaligned_u32(typingctx, array, index):
     return types.uint32(array, index), codegen
 
 
+#: LLVM's names of the CPUs whose clock drops while they run 512-bit multiplies (the first
+#: AVX-512 generations): their kernels keep LLVM's 256-bit loops
+CLOCKED_DOWN_BY_WIDE_VECTORS = frozenset({"skylake-avx512", "cascadelake", "cooperlake",
+                                          "cannonlake"})
+
+
+def _target_cpu() -> str:
+    """The CPU numba compiles for: NUMBA_CPU_NAME where set, else this machine's."""
+    return config.CPU_NAME or llvm.get_host_cpu_name()
+
+
 @intrinsic
 def prefer_wide_vectors(typingctx):
     """Let LLVM vectorise the calling kernel's loops with the widest vectors the CPU has.
@@ -129,9 +141,11 @@ def prefer_wide_vectors(typingctx):
     process-wide CPU features would change every user's code too. The neuron loops' 64-bit
     products then run eight to an instruction: CUBA-4000 at dt 0.1 ~4% faster, COBA ~5%, a
     silent 4000-neuron model ~10% (2-core Emerald Rapids VM). A CPU without 512-bit vectors
-    compiles as before. (llvmlite accepts only the attributes it knows; this string one is
-    added to the set as LLVM spells it.)"""
+    compiles as before, and one in CLOCKED_DOWN_BY_WIDE_VECTORS is not asked. (llvmlite
+    accepts only the attributes it knows; this string one is added to the set as LLVM spells
+    it.)"""
     def codegen(context, builder, signature, args):
-        set.add(builder.function.attributes, '"prefer-vector-width"="512"')
+        if _target_cpu() not in CLOCKED_DOWN_BY_WIDE_VECTORS:
+            set.add(builder.function.attributes, '"prefer-vector-width"="512"')
         return context.get_dummy_value()
     return types.none(), codegen
