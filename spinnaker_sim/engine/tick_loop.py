@@ -148,7 +148,7 @@ def _update_core(c, t, cores, neurons, sources, cs_row, cs_column, recording, sp
     the one that reads them per atom (`per_atom`); each is compiled only for a model that has
     such cores (True, or None). The core's spike count is stored only when it changes: the
     gatherer reads the counts, and a store every tick (mostly of 0 at dt 0.1) moved their
-    cache lines between the CPUs (~5% of a silent 4000-neuron model's tick)."""
+    cache lines between the CPUs (~4% of a silent 4000-neuron model's tick at dt 0.1)."""
     kind, lo, hi, shift = cores[0], cores[1], cores[2], cores[4]
     rec_interval, core_uniform = cores[7], cores[12]
     params, state, active_from, refrac_ticks, ring, synaptic_input, injected, spiked = neurons
