@@ -82,10 +82,10 @@ class Projection(common.Projection):
         return (Connection(self, i, pre[i], post[i]) for i in range(len(self)))
 
     def __getitem__(self, i):
+        if isinstance(i, int) and not 0 <= i < len(self):
+            raise IndexError(f"connection index {i} out of range")
         pre, post = self._connections.arrays()
         if isinstance(i, int):
-            if i < 0 or i >= len(self):
-                raise IndexError(f"connection index {i} out of range")
             return Connection(self, i, pre[i], post[i])
         return [Connection(self, j, pre[j], post[j]) for j in range(len(self))[i]]
 
@@ -126,11 +126,13 @@ class Projection(common.Projection):
 
     def _get_attributes_as_list(self, names):
         columns = []
-        pre, post = self._connections.arrays()
+        indices = ("presynaptic_index", "postsynaptic_index")
+        # (a generated projection's indices are drawn again: only when asked for)
+        pre, post = self._connections.arrays() if set(names) & set(indices) else (None, None)
         for name in names:
-            if name == "presynaptic_index":
+            if name == indices[0]:
                 columns.append(pre)
-            elif name == "postsynaptic_index":
+            elif name == indices[1]:
                 columns.append(post)
             else:
                 values = self._attribute_values(name)

@@ -87,6 +87,27 @@ def test_all_to_all_is_generated_in_parts():
     sim.end()
 
 
+def test_reading_weights_or_a_bad_index_does_not_draw_the_connections_again():
+    """A generated projection is drawn again only for what needs its indices: a list of
+    weights, and an index out of range, do not (each drawing is a draw per connection)."""
+    sim.setup(timestep=1.0)
+    a = sim.Population(300, sim.IF_curr_exp())
+    prj = sim.Projection(a, a, sim.FixedNumberPreConnector(20, rng=sim.NumpyRNG(seed=3)),
+                         sim.StaticSynapse(weight=0.5))
+    connections = prj._connections
+    drawings = []
+    generate = connections.generate
+    connections.generate = lambda: (drawings.append(1), generate())[1]
+    assert prj.get("weight", format="list", with_address=False) == [0.5] * len(prj)
+    with pytest.raises(IndexError):
+        prj[len(prj)]
+    assert drawings == []
+    pre, post, weight = prj.get("weight", format="list")[0]  # with the addresses
+    assert drawings == [1]
+    assert (prj[0].presynaptic_index, prj[0].postsynaptic_index, weight) == (pre, post, 0.5)
+    sim.end()
+
+
 def spikes_of(generated: bool, monkeypatch, delay_network) -> list:
     """Spike times of `delay_network`, its projections generated or kept."""
     if not generated:
